@@ -1,0 +1,3 @@
+from tilisilta.cli.main import app
+
+app()

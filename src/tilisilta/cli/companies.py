@@ -1,0 +1,214 @@
+"""Companies, connections and secrets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tilisilta.cli.runtime import console, fail, runtime
+from tilisilta.connectors.procountor.options import (
+    BASE_URLS,
+    ChannelChoice,
+    ProcountorOptions,
+    SendingOption,
+)
+from tilisilta.crypto import add_key_to_file, mask
+from tilisilta.domain.documents import VatTreatment
+from tilisilta.store import companies as repo
+
+company_app = typer.Typer(help="Companies (tenants), one per business ID.", no_args_is_help=True)
+connection_app = typer.Typer(help="Links of a company to external systems.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Encryption of stored credentials.", no_args_is_help=True)
+
+
+@company_app.command("create")
+def company_create(name: str, business_id: str) -> None:
+    """Add a company by its name and Finnish business ID (Y-tunnus)."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            company = repo.create_company(session, name, business_id, rt.clock.now())
+            console.print(f"Company {company.id}: {company.name} ({company.business_id})")
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+
+@company_app.command("list")
+def company_list() -> None:
+    rt = runtime()
+    table = Table("id", "name", "business ID", "connections")
+    with rt.store.session() as session:
+        for company in repo.list_companies(session):
+            names = ", ".join(c.name for c in company.connections) or "-"
+            table.add_row(str(company.id), company.name, company.business_id, names)
+    console.print(table)
+
+
+@connection_app.command("add-procountor")
+def add_procountor(
+    name: str,
+    company: Annotated[str, typer.Option(help="Business ID, id or name of the company.")],
+    client_id: Annotated[str, typer.Option(help="Your integration's client id.")],
+    redirect_uri: Annotated[str, typer.Option(help="The redirect URI registered with it.")],
+    client_secret: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, envvar="TILISILTA_CLIENT_SECRET")
+    ],
+    api_key: Annotated[str, typer.Option(prompt=True, hide_input=True, envvar="TILISILTA_API_KEY")],
+    environment: Annotated[str, typer.Option(help="sandbox, test or production.")] = "test",
+    base_url: Annotated[str | None, typer.Option(help="Overrides the environment's URL.")] = None,
+    sending: SendingOption = SendingOption.APPROVE,
+    channel: ChannelChoice = ChannelChoice.AUTO,
+    bank_account: Annotated[str | None, typer.Option(help="IBAN; default: Procountor's.")] = None,
+) -> None:
+    """Connect a company to Procountor. Secrets are asked for (or read from the environment)
+    and stored encrypted."""
+    if environment not in BASE_URLS:
+        raise fail(f"environment must be one of {', '.join(BASE_URLS)}, not {environment!r}")
+    options = ProcountorOptions(
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        sending=sending,
+        channel=channel,
+        bank_account=bank_account,
+    )
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            owner = repo.find_company(session, company)
+            connection = repo.add_connection(
+                session,
+                rt.box,
+                company=owner,
+                name=name,
+                kind="procountor",
+                environment=environment,
+                base_url=base_url or BASE_URLS[environment],
+                options=options.model_dump(mode="json"),
+                secrets={"client_secret": client_secret, "api_key": api_key},
+                now=rt.clock.now(),
+            )
+            console.print(
+                f"Connection {connection.name} added for {owner.name} "
+                f"({connection.base_url}); check it with `tilisilta connection test {name}`"
+            )
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+
+
+@connection_app.command("list")
+def connection_list() -> None:
+    rt = runtime()
+    table = Table("name", "company", "kind", "environment", "state", "URL")
+    with rt.store.session() as session:
+        for c in repo.list_connections(session):
+            table.add_row(c.name, c.company.name, c.kind, c.environment, c.state, c.base_url)
+    console.print(table)
+
+
+@connection_app.command("show")
+def connection_show(name: str) -> None:
+    """Settings of a connection; secrets shown by their last four characters only."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            c = repo.find_connection(session, name)
+            secrets = rt.box.open(c.secrets)
+            console.print(f"[bold]{c.name}[/bold] ({c.kind}, {c.environment}, {c.state})")
+            console.print(f"company: {c.company.name} ({c.company.business_id})")
+            console.print(f"URL: {c.base_url}")
+            for key, value in sorted(c.options.items()):
+                console.print(f"{key}: {value}")
+            for key, value in sorted(secrets.items()):
+                console.print(f"{key}: {mask(value)}")
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+
+
+@connection_app.command("test")
+def connection_test(name: str) -> None:
+    """Obtain a token and read the company: tells plainly which credential is wrong."""
+    from tilisilta.connectors.procountor.flows import test_connection
+
+    rt = runtime()
+    try:
+        check = test_connection(rt.store, rt.box, rt.clock, name)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    for line in check.lines:
+        console.print(line)
+    if not check.ok:
+        raise typer.Exit(1)
+    console.print("[green]Connection works.[/green]")
+
+
+@connection_app.command("duplicate")
+def connection_duplicate(
+    source: str,
+    new_name: str,
+    company: Annotated[str | None, typer.Option(help="Company of the copy.")] = None,
+) -> None:
+    """Copy a connection, e.g. for another company; then set its own API key."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            original = repo.find_connection(session, source)
+            owner = repo.find_company(session, company) if company else original.company
+            copy = repo.duplicate_connection(
+                session, original, name=new_name, company=owner, now=rt.clock.now()
+            )
+            console.print(f"Connection {copy.name} created for {owner.name} (state draft)")
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+
+
+@connection_app.command("set-api-key")
+def connection_set_api_key(
+    name: str,
+    api_key: Annotated[str, typer.Option(prompt=True, hide_input=True, envvar="TILISILTA_API_KEY")],
+) -> None:
+    """Replace the API key (e.g. of a duplicated connection)."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            c = repo.find_connection(session, name)
+            secrets = rt.box.open(c.secrets)
+            secrets["api_key"] = api_key
+            c.secrets = rt.box.seal(secrets)
+            c.state = "draft"
+            console.print(f"API key of {name} replaced ({mask(api_key)})")
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+
+
+@connection_app.command("vat-status")
+def connection_vat_status(name: str, treatment: VatTreatment, status: int) -> None:
+    """Map a VAT treatment to the company's Procountor VAT status (vat_N → N)."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            c = repo.find_connection(session, name)
+            options = ProcountorOptions.model_validate(c.options)
+            options.vat_statuses[treatment.value] = status
+            c.options = options.model_dump(mode="json")
+            console.print(f"{name}: {treatment.value} → VAT status {status}")
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt all stored secrets with the newest key.
+
+    With a key file, a new key is added first; with TILISILTA_SECRET_KEYS, put the new key first
+    and keep the old ones after it, run this, then drop the old ones."""
+    rt = runtime()
+    if rt.settings.secret_keys is None:
+        add_key_to_file(rt.settings.key_file)
+    from tilisilta.crypto import SecretBox
+
+    box = SecretBox.from_settings(rt.settings)
+    with rt.store.session() as session:
+        count = repo.rotate_secrets(session, box)
+    console.print(f"Re-encrypted the secrets of {count} connection(s) with the newest key.")

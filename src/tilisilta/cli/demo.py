@@ -1,0 +1,47 @@
+"""`tilisilta demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tilisilta.cli.runtime import console
+from tilisilta.cli.sending import print_import_report, print_send_summary
+
+
+def demo(
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo keeps its data.")] = Path(
+        "tilisilta-demo"
+    ),
+    faults: Annotated[bool, typer.Option(help="Drop some sandbox responses on purpose.")] = True,
+) -> None:
+    """Run the main job on the embedded default: SQLite plus the Procountor sandbox."""
+    from tilisilta.demo.runner import CONNECTION, run_demo
+
+    console.rule("Tilisilta demo")
+    console.print(f"Data folder: {folder.resolve()} (SQLite); Procountor: in-process sandbox")
+    result = run_demo(folder, faults=faults)
+    console.rule("1. Import")
+    print_import_report(result.imported)
+    console.rule("2. Send to Procountor")
+    print_send_summary(result.sent)
+    console.rule("3. Check")
+    sent = result.sent.count("sent")
+    if result.first_run:
+        console.print(
+            f"The Procountor sandbox holds {result.sandbox_invoices} invoices for {sent} sent "
+            f"documents, though it dropped {result.dropped_responses} responses after "
+            "committing: each was looked up before anything was resent."
+        )
+    else:
+        console.print(
+            f"Nothing was sent twice: {len(result.sent.already_sent)} documents were already in "
+            f"Procountor from an earlier run and {sent} were sent now."
+        )
+    home = f"TILISILTA_HOME={folder}"
+    console.print(
+        f"\nLook around: `{home} tilisilta log`, `{home} tilisilta log --category data_issue`, "
+        f"`{home} tilisilta exchange show 1`, `{home} tilisilta connection show {CONNECTION}`."
+    )

@@ -1,0 +1,39 @@
+"""`tilisilta`: the command-line interface. Each command is a thin shell over a flow."""
+
+from __future__ import annotations
+
+import typer
+
+from tilisilta.cli import companies, demo, exchanges, sandbox, sending
+from tilisilta.cli.runtime import console, runtime
+
+app = typer.Typer(
+    help="Tilisilta moves business documents exactly once between your ERP and "
+    "Procountor, Netvisor and Procuros.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db = typer.Typer(help="The hub's own database.", no_args_is_help=True)
+app.add_typer(db, name="db")
+app.add_typer(companies.company_app, name="company")
+app.add_typer(companies.connection_app, name="connection")
+app.add_typer(companies.secrets_app, name="secrets")
+app.add_typer(sending.import_app, name="import")
+app.add_typer(sending.send_app, name="send")
+app.add_typer(exchanges.exchange_app, name="exchange")
+app.add_typer(sandbox.sandbox_app, name="sandbox")
+app.command("log")(exchanges.show_log)
+app.command("demo")(demo.demo)
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Migrate the database (SQLite or PostgreSQL) to the newest schema."""
+    from tilisilta.store.engine import Store
+
+    rt = runtime()
+    store = Store(rt.settings.resolved_database_url())
+    store.upgrade(revision)
+    console.print(
+        f"Database at {revision}: {store.engine.url.render_as_string(hide_password=True)}"
+    )

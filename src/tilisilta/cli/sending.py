@@ -1,0 +1,137 @@
+"""Getting invoices in (import) and out (send)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tilisilta.cli.runtime import Runtime, console, fail, runtime
+from tilisilta.connectors.files.flows import ImportReport, import_invoices
+from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
+from tilisilta.domain.validation import Severity
+from tilisilta.importers.invoices import UnsupportedFileType
+
+import_app = typer.Typer(help="Read documents from files.", no_args_is_help=True)
+send_app = typer.Typer(help="Deliver documents to a connection.", no_args_is_help=True)
+
+STATE_LABEL = {
+    "sent": "[green]sent[/green]",
+    "data_issue": "[yellow]data issue[/yellow]",
+    "response_error": "[red]refused[/red]",
+    "pending": "[cyan]waiting to retry[/cyan]",
+    "sending": "[cyan]in progress elsewhere[/cyan]",
+    "ignored": "ignored",
+}
+
+
+@import_app.command("invoices")
+def import_invoices_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    company: Annotated[str, typer.Option(help="Business ID, id or name of the company.")],
+) -> None:
+    """Import sales invoices and credit notes from a JSON or CSV file (docs/import-format.md)."""
+    rt = runtime()
+    try:
+        report = import_invoices(rt.store, rt.clock, company=company, path=file)
+    except (UnsupportedFileType, LookupError) as exc:
+        raise fail(str(exc)) from exc
+    print_import_report(report)
+    if report.refused:
+        raise typer.Exit(1)
+
+
+def print_import_report(report: ImportReport) -> None:
+    console.print(
+        f"{report.source}: {report.seen} documents read; {len(report.new)} new, "
+        f"{len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{len(report.refused)} problems kept documents out"
+    )
+    for problem in report.refused:
+        console.print(f"  [red]not imported[/red] {problem}")
+    errors = [p for p in report.held if p.severity is Severity.ERROR]
+    warnings = [p for p in report.held if p.severity is Severity.WARNING]
+    for problem in errors:
+        console.print(f"  [yellow]will not be sent until fixed[/yellow] {problem}")
+    for problem in warnings:
+        console.print(f"  [dim]warning[/dim] {problem}")
+
+
+@send_app.command("invoices")
+def send_invoices_command(
+    numbers: Annotated[list[str] | None, typer.Argument(help="Invoice numbers.")] = None,
+    connection: Annotated[str, typer.Option(help="The connection to send over.")] = "",
+    all_unsent: Annotated[bool, typer.Option("--all-unsent", help="Every unsent one.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Parallel sends.")] = 4,
+) -> None:
+    """Send sales invoices and credit notes, each exactly once."""
+    if not connection:
+        raise fail("name the connection: --connection NAME (see `tilisilta connection list`)")
+    if bool(numbers) == all_unsent:
+        raise fail("give invoice numbers or --all-unsent (not both)")
+    summary = run_send(runtime(), connection, numbers or None, all_unsent, workers)
+    if summary.aborted:
+        raise typer.Exit(1)
+
+
+def run_send(
+    rt: Runtime, connection: str, numbers: list[str] | None, all_unsent: bool, workers: int
+) -> SendSummary:
+    progress = Progress(
+        TextColumn("Sending"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("send", total=None)
+    with progress:
+        try:
+            summary = send_invoices(
+                rt.store,
+                rt.box,
+                rt.clock,
+                rt.settings,
+                connection_name=connection,
+                numbers=numbers,
+                all_unsent=all_unsent,
+                workers=workers,
+                on_planned=lambda n: progress.update(task, total=n),
+                on_done=lambda _eid, _state: progress.advance(task),
+            )
+        except LookupError as exc:
+            raise fail(str(exc)) from exc
+    print_send_summary(summary)
+    return summary
+
+
+def print_send_summary(summary: SendSummary) -> None:
+    if summary.aborted:
+        console.print(f"[red]Stopped:[/red] {summary.aborted}")
+    for number in summary.unknown_numbers:
+        console.print(f"[red]No invoice {number} in the hub[/red]: import it first")
+    if summary.lines:
+        table = Table("invoice", "result", "Procountor id", "details")
+        for line in summary.lines:
+            table.add_row(
+                line.number,
+                STATE_LABEL.get(line.state, line.state),
+                line.external_id or "-",
+                line.message or "",
+            )
+        console.print(table)
+    counts = ", ".join(
+        f"{summary.count(state)} {label}"
+        for state, label in (
+            ("sent", "sent"),
+            ("data_issue", "data issues"),
+            ("response_error", "refused"),
+            ("pending", "waiting to retry"),
+        )
+    )
+    already = f", {len(summary.already_sent)} already sent before" if summary.already_sent else ""
+    console.print(f"Summary: {counts}{already}.")

@@ -1,0 +1,1 @@
+"""One folder per external system: client (HTTP only), mapping (pure), flows (ledger and store)."""

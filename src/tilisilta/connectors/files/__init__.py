@@ -1,0 +1,1 @@
+"""Documents dropped as files (JSON or CSV), for systems without an API connector."""

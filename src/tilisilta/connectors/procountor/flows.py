@@ -1,0 +1,331 @@
+"""Procountor flows: testing a connection and sending sales invoices and credit notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import select
+
+from tilisilta.clock import Clock, today
+from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
+from tilisilta.connectors.procountor.mapping import check_invoice, to_procountor_invoice
+from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import Seller
+from tilisilta.domain.identifiers import vat_number_for_business_id
+from tilisilta.domain.validation import (
+    Severity,
+    ValidationContext,
+    document_label,
+    validate_invoice,
+)
+from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
+from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
+from tilisilta.ledger.protocol import Attempt, DeliveryRunner, RunAborted
+from tilisilta.settings import Settings
+from tilisilta.store.documents import INVOICE, all_invoices, invoices_by_number, load_invoice
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Binding, Company, Connection, Document, Exchange
+
+SEND_INVOICE = "procountor.send_invoice"
+
+
+def open_client(
+    connection: Connection,
+    box: SecretBox,
+    clock: Clock,
+    transport: httpx.BaseTransport | None = None,
+) -> tuple[ProcountorClient, ProcountorOptions]:
+    options = ProcountorOptions.model_validate(connection.options)
+    secrets = ProcountorSecrets.model_validate(box.open(connection.secrets))
+    client = ProcountorClient(
+        connection.base_url,
+        client_id=options.client_id,
+        client_secret=secrets.client_secret,
+        redirect_uri=options.redirect_uri,
+        api_key=secrets.api_key,
+        clock=clock,
+        transport=transport,
+        rate_limit_per_second=options.rate_limit_per_second,
+        timeout=options.timeout_seconds,
+    )
+    return client, options
+
+
+# -- connection test ----------------------------------------------------------------------
+@dataclass
+class ConnectionCheck:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+
+
+def test_connection(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> ConnectionCheck:
+    """Obtain a token, read the company and its bank accounts; say plainly what is wrong."""
+    from tilisilta.store.companies import find_connection
+
+    with store.session() as session:
+        connection = find_connection(session, name)
+        company = session.get_one(Company, connection.company_id)
+        client, _options = open_client(connection, box, clock, transport)
+        business_id = company.business_id
+        base_url = connection.base_url
+    check = ConnectionCheck(ok=False)
+    try:
+        info = client.company()
+        accounts = client.bank_accounts()
+    except AuthenticationFailed as exc:
+        check.lines.append(credentials_refused(exc.message))
+        return check
+    except ApiError as exc:
+        check.lines.append(explain_refusal(exc, "read the company information"))
+        return check
+    except RemoteError as exc:
+        check.lines.append(f"Procountor could not be reached at {base_url}: {exc}")
+        return check
+    finally:
+        client.close()
+    remote_id = _business_id(info.get("businessIdentifier"))
+    check.lines.append(f"Token obtained; company: {info.get('name')} ({remote_id or 'no ID'})")
+    if remote_id and remote_id != business_id:
+        check.lines.append(
+            f"The API key belongs to business ID {remote_id}, but this connection's company "
+            f"has {business_id}: create the key while logged in to the right company"
+        )
+        return check
+    ibans = ", ".join(str(a.get("iban") or a.get("accountNumber")) for a in accounts) or "none"
+    check.lines.append(f"Bank accounts: {ibans}")
+    check.ok = True
+    with store.session() as session:
+        session.get_one(Connection, connection.id).state = "validated"
+    return check
+
+
+# -- sending invoices ---------------------------------------------------------------------
+class InvoiceDeliverer:
+    operation = SEND_INVOICE
+    local_kind = INVOICE
+
+    def __init__(
+        self,
+        client: ProcountorClient,
+        options: ProcountorOptions,
+        *,
+        bank_account: str,
+        context: ValidationContext,
+    ) -> None:
+        self.client = client
+        self.options = options
+        self.bank_account = bank_account
+        self.context = context
+
+    def check(self, document: Document) -> DataIssue | None:
+        invoice = load_invoice(document)
+        problems = [
+            p for p in validate_invoice(invoice, self.context) if p.severity is Severity.ERROR
+        ]
+        problems += check_invoice(invoice, self.options)
+        if not problems:
+            return None
+        return DataIssue(
+            message="\n".join(str(p) for p in problems),
+            problems=[p.model_dump(mode="json") for p in problems],
+        )
+
+    def find_existing(self, attempt: Attempt) -> str | None:
+        found = self.client.find_sales_invoices(attempt.document.ref)
+        if not found:
+            return None
+        # Several can exist only if someone created copies by hand; the oldest is the original.
+        return str(min(int(f["id"]) for f in found))
+
+    def deliver(self, attempt: Attempt) -> Outcome:
+        invoice = load_invoice(attempt.document)
+        if attempt.external_id is None:
+            payload = to_procountor_invoice(invoice, self.options, bank_account=self.bank_account)
+            created = self.client.create_invoice(payload)
+            attempt.checkpoint(
+                str(created["id"]),
+                status=created.get("status", "UNFINISHED"),
+                number=created.get("invoiceNumber"),
+                channel=created.get("invoiceChannel", payload["invoiceChannel"]),
+            )
+        assert attempt.external_id is not None
+        if attempt.reconcile_required or "status" not in attempt.progress:
+            remote = self.client.get_invoice(attempt.external_id)
+            attempt.checkpoint(
+                status=remote.get("status"),
+                number=remote.get("invoiceNumber"),
+                channel=remote.get("invoiceChannel"),
+            )
+        status = attempt.progress["status"]
+        wanted = self.options.sending
+        if wanted in ("approve", "approve_and_send") and status == "UNFINISHED":
+            self.client.approve_invoice(attempt.external_id)
+            # Approval leads to APPROVED for invoices Procountor will not send, else NOT_SENT.
+            status = "APPROVED" if attempt.progress.get("channel") == "NO_SENDING" else "NOT_SENT"
+            attempt.checkpoint(status=status)
+        if wanted == "approve_and_send" and status == "NOT_SENT":
+            self.client.send_invoice(attempt.external_id)
+            status = "SENT"
+            attempt.checkpoint(status=status)
+        number = attempt.progress.get("number")
+        label = document_label(invoice)
+        return Delivered(
+            attempt.external_id,
+            note=f"{label} is Procountor invoice {number or '?'} (id {attempt.external_id}), "
+            f"{status}",
+        )
+
+    def explain(self, error: Exception) -> Outcome:
+        if isinstance(error, AuthenticationFailed):
+            raise RunAborted(credentials_refused(error.message)) from error
+        if isinstance(error, ApiError):
+            if error.status == 409:
+                return RetryLater(f"Procountor reported a conflict: {error.message}")
+            return Refused(explain_refusal(error, "take the invoice"))
+        return transport_outcome(error)
+
+
+@dataclass
+class SendLine:
+    number: str
+    state: str
+    external_id: str | None
+    message: str | None
+
+
+@dataclass
+class SendSummary:
+    lines: list[SendLine] = field(default_factory=list)
+    unknown_numbers: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    aborted: str | None = None
+
+    def count(self, state: str) -> int:
+        return sum(1 for line in self.lines if line.state == state)
+
+
+def send_invoices(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    settings: Settings,
+    *,
+    connection_name: str,
+    numbers: list[str] | None = None,
+    all_unsent: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    workers: int = 4,
+    on_planned: Callable[[int], None] | None = None,
+    on_done: Callable[[int, str], None] | None = None,
+) -> SendSummary:
+    """Send the named invoices, or all unsent ones, exactly once each."""
+    from tilisilta.store.companies import find_connection
+
+    summary = SendSummary()
+    with store.session() as session:
+        connection = find_connection(session, connection_name)
+        company = session.get_one(Company, connection.company_id)
+        client, options = open_client(connection, box, clock, transport)
+        everything = all_invoices(session, company.id)
+        if numbers:
+            chosen = invoices_by_number(session, company.id, numbers)
+            found = {d.ref for d in chosen}
+            summary.unknown_numbers = [n for n in numbers if n not in found]
+        elif all_unsent:
+            sent_hashes = dict(
+                session.execute(
+                    select(Binding.local_id, Binding.sent_hash).where(
+                        Binding.connection_id == connection.id, Binding.local_kind == INVOICE
+                    )
+                ).all()
+            )
+            chosen = []
+            for doc in everything:
+                if sent_hashes.get(doc.id, "") == doc.content_hash:
+                    summary.already_sent.append(doc.ref)
+                else:  # never sent, or changed since: the plan reports the latter
+                    chosen.append(doc)
+        else:
+            chosen = []
+        known = {}
+        for doc in everything:
+            invoice = load_invoice(doc)
+            known[invoice.number] = invoice.gross_total
+        connection_id = connection.id
+        seller = Seller(
+            name=company.name,
+            business_id=company.business_id,
+            vat_number=vat_number_for_business_id(company.business_id),
+        )
+    try:
+        try:
+            bank_account = options.bank_account or _default_bank_account(client)
+        except AuthenticationFailed as exc:
+            summary.aborted = credentials_refused(exc.message)
+            return summary
+        except RemoteError as exc:
+            summary.aborted = f"Procountor could not be reached: {exc}"
+            return summary
+        context = ValidationContext(
+            today=today(clock),
+            seller=seller.model_copy(update={"iban": bank_account}),
+            known_invoices=known,
+        )
+        deliverer = InvoiceDeliverer(client, options, bank_account=bank_account, context=context)
+        runner = DeliveryRunner(
+            store,
+            clock,
+            connection_id=connection_id,
+            deliverer=deliverer,
+            lease_seconds=settings.send_lease_seconds,
+            max_attempts=settings.max_attempts,
+        )
+        exchange_ids = runner.plan(chosen)
+        if on_planned is not None:
+            on_planned(len(exchange_ids))
+        report = runner.run(exchange_ids, workers=workers, on_done=on_done)
+        summary.aborted = report.aborted
+    finally:
+        client.close()
+    with store.session() as session:
+        rows = session.execute(
+            select(Exchange, Document.ref)
+            .join(Document, Document.id == Exchange.document_id)
+            .where(Exchange.id.in_(exchange_ids))
+            .order_by(Exchange.id)
+        ).all()
+        handled = set()
+        for exchange, ref in rows:
+            handled.add(exchange.document_id)
+            summary.lines.append(
+                SendLine(ref, exchange.state, exchange.external_id, exchange.error)
+            )
+        summary.already_sent.extend(d.ref for d in chosen if d.id not in handled)
+    return summary
+
+
+def _business_id(value: object) -> str:
+    """Procountor gives ``{"brnType": "FI", "code": "2077474-0"}``; older answers a string."""
+    if isinstance(value, dict):
+        value = value.get("code")
+    return str(value or "")
+
+
+def _default_bank_account(client: ProcountorClient) -> str:
+    accounts = client.bank_accounts()
+    if not accounts:
+        raise ApiError(400, "the Procountor company has no bank account")
+    preferred = [a for a in accounts if a.get("defaultForInvoice")] or accounts
+    return str(preferred[0].get("iban") or preferred[0].get("accountNumber"))

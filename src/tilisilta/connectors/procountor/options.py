@@ -1,0 +1,60 @@
+"""A Procountor connection's settings: what is stored in ``connection.options`` and its secrets."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tilisilta.domain.documents import VatTreatment
+
+BASE_URLS = {
+    "production": "https://api.procountor.com/api",
+    "test": "https://pts-api.procountor.com/api",
+    "sandbox": "http://127.0.0.1:8765/api",
+}
+SECRET_FIELDS = ("client_secret", "api_key")
+
+
+class SendingOption(StrEnum):
+    """What happens to an invoice in Procountor after it is created."""
+
+    UNFINISHED = "unfinished"  # leave it for a person to check and approve
+    APPROVE = "approve"
+    APPROVE_AND_SEND = "approve_and_send"
+
+
+class ChannelChoice(StrEnum):
+    AUTO = "auto"  # e-invoice if the customer has an address, else email, else mail
+    EMAIL = "email"
+    MAIL = "mail"
+    EINVOICE = "einvoice"
+    NONE = "none"
+
+
+def default_vat_statuses() -> dict[str, int]:
+    # The four statuses Procountor itself documents; the others are per company (GET /vats/default).
+    return {
+        VatTreatment.DOMESTIC: 1,
+        VatTreatment.EXPORT: 3,
+        VatTreatment.EU_GOODS: 5,
+        VatTreatment.NO_VAT: 12,
+    }
+
+
+class ProcountorOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str
+    redirect_uri: str
+    sending: SendingOption = SendingOption.APPROVE
+    channel: ChannelChoice = ChannelChoice.AUTO
+    bank_account: str | None = None  # IBAN; None: the company's default account for invoices
+    vat_statuses: dict[str, int] = Field(default_factory=default_vat_statuses)
+    rate_limit_per_second: float = 10.0  # Procountor allows 20/s per client; keep headroom
+    timeout_seconds: float = 120.0
+
+
+class ProcountorSecrets(BaseModel):
+    client_secret: str
+    api_key: str

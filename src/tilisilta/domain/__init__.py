@@ -1,0 +1,1 @@
+"""Canonical documents and the Finnish invoicing rules. Pure: imports nothing else of ours."""

@@ -1,0 +1,144 @@
+"""The HTTP client every connector builds on: rate limit, retries, recording, redaction."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from tilisilta.clock import Clock
+from tilisilta.http.errors import AmbiguousOutcome, TransientFailure
+from tilisilta.http.jsonwire import encode_json
+from tilisilta.http.ratelimit import TokenBucket
+from tilisilta.http.recording import CallRecord, record_call
+from tilisilta.http.redaction import redact_text, redact_url
+from tilisilta.http.retry import Action, RetryPolicy, decide
+
+MAX_LOGGED_BODY = 200_000
+
+
+class HttpClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        clock: Clock,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 120.0,
+        limiter: TokenBucket | None = None,
+        policy: RetryPolicy | None = None,
+        secrets: Callable[[], Iterable[str]] = lambda: (),
+        seed: int | None = None,
+    ) -> None:
+        self.clock = clock
+        self.limiter = limiter
+        self.policy = policy or RetryPolicy()
+        self.secrets = secrets
+        self.rng = random.Random(seed)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            headers={"User-Agent": "tilisilta/0.1", "Accept": "application/json"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        repeatable: bool,
+        json_body: Any = None,
+        form: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send with retries. Raises TransientFailure when retries run out and AmbiguousOutcome
+        when a non-repeatable request may have been applied; otherwise returns the response,
+        error statuses included, for the connector to interpret."""
+        body = content
+        request_headers = dict(headers or {})
+        if json_body is not None:
+            body = encode_json(json_body)
+            request_headers.setdefault("Content-Type", "application/json")
+        elif form is not None:
+            body = httpx.QueryParams(form).__str__().encode()
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.limiter is not None:
+                self.limiter.acquire()
+            response, error = self._once(method, path, body, params, request_headers)
+            decision = decide(
+                repeatable=repeatable,
+                response=response,
+                error=error,
+                attempt=attempt,
+                policy=self.policy,
+                rng=self.rng,
+                now=self.clock.now(),
+            )
+            if decision.action is Action.RETURN and response is not None:
+                return response
+            if decision.action is Action.AMBIGUOUS:
+                raise AmbiguousOutcome(f"{method} {path}: {decision.reason}")
+            if attempt >= self.policy.max_tries:
+                raise TransientFailure(
+                    f"{method} {path}: {decision.reason}, still failing after {attempt} tries",
+                    retry_after=decision.delay or None,
+                )
+            self.clock.sleep(decision.delay)
+
+    def _once(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+    ) -> tuple[httpx.Response | None, Exception | None]:
+        started = self.clock.now()
+        tick = time.perf_counter()
+        request = self._http.build_request(
+            method, path, content=body, params=params, headers=headers
+        )
+        response: httpx.Response | None = None
+        error: Exception | None = None
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            error = exc
+        secrets = list(self.secrets())
+        record_call(
+            CallRecord(
+                method=method,
+                url=redact_url(str(request.url), secrets),
+                request_body=_logged(body, secrets),
+                status=response.status_code if response is not None else None,
+                response_body=_logged(response.content, secrets) if response is not None else None,
+                error=redact_text(f"{type(error).__name__}: {error}", secrets) if error else None,
+                started_at=started,
+                duration_ms=int((time.perf_counter() - tick) * 1000),
+            )
+        )
+        return response, error
+
+
+def _logged(body: bytes | None, secrets: list[str]) -> str | None:
+    if not body:
+        return None
+    if len(body) > MAX_LOGGED_BODY:
+        return f"({len(body)} bytes, not kept)"
+    try:
+        text = body.decode()
+    except UnicodeDecodeError:
+        return f"({len(body)} bytes of binary data)"
+    return redact_text(text, secrets)

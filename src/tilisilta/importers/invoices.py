@@ -1,0 +1,764 @@
+"""Invoices in from files: JSON or CSV to canonical `Invoice` documents plus structural problems.
+
+Pure parsing: nothing is stored and no domain rule runs here (the caller does both). A document
+that cannot be read is reported and left out; the other documents of the file still import.
+The format is documented in docs/import-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from tilisilta.domain.documents import Invoice, InvoiceKind
+from tilisilta.domain.validation import Problem, Severity
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one file gave: the readable documents and why the others were left out."""
+
+    invoices: list[Invoice]
+    problems: list[Problem]
+    seen: int  # documents read, good or bad
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class UnsupportedFileType(ValueError):
+    """The file's extension names no import format we read."""
+
+
+def parse_invoice_file(path: Path) -> ImportResult:
+    """Parse a `.json` or `.csv` file, chosen by its extension."""
+    parser = _PARSERS.get(path.suffix.lower())
+    if parser is None:
+        raise UnsupportedFileType(
+            f"Cannot import {path.name}: the file type {path.suffix or '(no extension)'!r} is not "
+            "supported. Save the invoices as .json or .csv (see docs/import-format.md)."
+        )
+    return parser(path.read_bytes(), path.name)
+
+
+def _problem(
+    document: str,
+    field: str,
+    value: Any,
+    message: str,
+    fix: str,
+    rule: str,
+    severity: Severity = Severity.ERROR,
+) -> Problem:
+    return Problem(
+        document=document,
+        field=field,
+        value=_show(value),
+        message=message,
+        fix=fix,
+        severity=severity,
+        rule=rule,
+    )
+
+
+def _show(value: Any) -> str | None:
+    """The offending value as a short string for the problem list."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool | dict | list):
+        text = json.dumps(value, default=str, ensure_ascii=False)
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _decode(data: bytes | str, source: str) -> str | Problem:
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _problem(
+            f"File {source}",
+            "file",
+            f"0x{data[exc.start]:02x}",
+            f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}).",
+            "save the file as UTF-8 (in Excel: 'CSV UTF-8'), then import it again.",
+            "import.encoding",
+        )
+
+
+# --- Checking one document against the canonical model ---
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """One reason a document does not fit the model, before it is worded for a format."""
+
+    loc: Loc
+    kind: str  # a pydantic error type, or "date" for our strict date check
+    value: Any
+    detail: str = ""  # pydantic's own message or expected values, for the rare generic case
+
+
+def _check(raw: dict[str, Any]) -> Invoice | list[_Issue]:
+    prepared = _drop_blanks(raw, Invoice)
+    issues = list(_date_issues(prepared, Invoice, ()))
+    # Our date check is stricter than pydantic's, so it owns the fields it flagged.
+    flagged = {issue.loc for issue in issues}
+    try:
+        invoice = Invoice.model_validate(prepared)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if loc in flagged:
+                continue
+            value = None if error["type"] == "missing" else error.get("input")
+            ctx = error.get("ctx") or {}
+            detail = str(ctx.get("expected", error["msg"]))
+            issues.append(_Issue(loc, error["type"], value, detail))
+        return issues
+    return issues or invoice
+
+
+def _drop_blanks(raw: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """An empty string means "not given", in both formats: the field's default applies."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = model.model_fields.get(key)
+        if spec is None:
+            out[key] = value  # unknown: left for pydantic to name
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue
+        inner = _model_in(spec.annotation)
+        if inner is not None and isinstance(value, dict):
+            value = _drop_blanks(value, inner)
+        elif inner is not None and isinstance(value, list):
+            value = [_drop_blanks(v, inner) if isinstance(v, dict) else v for v in value]
+        out[key] = value
+    return out
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_issues(raw: dict[str, Any], model: type[BaseModel], loc: Loc) -> Iterator[_Issue]:
+    """Dates must be written YYYY-MM-DD: pydantic would also take Unix timestamps and datetimes."""
+    for key, value in raw.items():
+        spec = model.model_fields.get(key)
+        if spec is None or value is None:
+            continue
+        here = (*loc, key)
+        if _is_date(spec.annotation):
+            if not (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
+                yield _Issue(here, "date", value)
+            else:
+                try:
+                    date.fromisoformat(value.strip())
+                except ValueError:
+                    yield _Issue(here, "date", value)
+            continue
+        inner = _model_in(spec.annotation)
+        if inner is not None and isinstance(value, dict):
+            yield from _date_issues(value, inner, here)
+        elif inner is not None and isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from _date_issues(item, inner, (*here, i))
+
+
+def _is_date(annotation: Any) -> bool:
+    return annotation is date or date in get_args(annotation)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model inside an annotation like `Party`, `Address | None` or `list[InvoiceLine]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Invoice
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        spec = model.model_fields.get(part)
+        model = _model_in(spec.annotation) if spec is not None else None
+    return model
+
+
+# --- Wording: the same plain sentences for both formats ---
+
+
+@dataclass(frozen=True)
+class _Style:
+    """What differs between formats when a problem is worded."""
+
+    number_fix: str
+    date_fix: str
+    missing_fix: Callable[[str, str], str]  # (field label, where) -> fix
+
+
+_JSON_STYLE = _Style(
+    number_fix='write a number with a dot for decimals, e.g. 12.50 or "12.50".',
+    date_fix="write the date as YYYY-MM-DD, e.g. 2026-03-31.",
+    missing_fix=lambda label, where: f'add "{label.rsplit(".", 1)[-1]}" to {where}.',
+)
+_CSV_STYLE = _Style(
+    number_fix="write a number such as 12.50 or 12,50, without thousands separators.",
+    date_fix="write the date as YYYY-MM-DD (e.g. 2026-03-31) or D.M.YYYY (e.g. 31.3.2026).",
+    missing_fix=lambda label, where: f"fill in the {label} column.",
+)
+
+
+def _words(issue: _Issue, label: str, where: str, style: _Style) -> tuple[str, str, str]:
+    """(message, fix, rule) for one issue; `label` names the field as the user wrote it."""
+    shown = f'"{_show(issue.value)}"'
+    kind = issue.kind
+    if kind == "missing":
+        return f"{label} is missing.", style.missing_fix(label, where), "import.missing"
+    if kind == "date" or kind.startswith("date"):
+        return f"{label} {shown} is not a date.", style.date_fix, "import.not_a_date"
+    if kind.startswith("decimal") or kind in {"finite_number", "float_parsing", "float_type"}:
+        return f"{label} {shown} is not a number.", style.number_fix, "import.not_a_number"
+    if kind == "enum":
+        return (
+            f"{label} {shown} is not one of the allowed values.",
+            f"use {issue.detail}.",
+            "import.not_allowed",
+        )
+    if kind == "string_type":
+        return (
+            f"{label} must be text, not {shown}.",
+            f'put the value in quotes: "{_show(issue.value)}".',
+            "import.not_text",
+        )
+    if kind == "too_short" and issue.loc == ("lines",):
+        return "The invoice has no lines.", "add at least one line.", "import.no_lines"
+    if kind in {"string_too_short", "too_short"}:
+        return f"{label} is empty.", f"fill in {label}.", "import.empty"
+    if kind == "list_type":
+        return f"{label} must be a list.", f"write {label} as a list: [ ... ].", "import.not_a_list"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return (
+            f"{label} must be an object with fields.",
+            f"write {label} as an object: {{ ... }}.",
+            "import.not_an_object",
+        )
+    return f"{label} {shown}: {issue.detail}.", f"correct {label}.", f"import.{kind}"
+
+
+# --- JSON ---
+
+
+def parse_invoices_json(data: bytes | str, source: str) -> ImportResult:
+    """Read a JSON list of invoices or `{"invoices": [...]}`; numbers become Decimal, not float."""
+    text = _decode(data, source)
+    if isinstance(text, Problem):
+        return ImportResult([], [text], 0)
+    try:
+        # parse_constant: NaN/Infinity stay text, so they are reported as "not a number".
+        parsed = json.loads(text, parse_float=Decimal, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        return ImportResult([], [_not_json(exc, source)], 0)
+
+    problems: list[Problem] = []
+    documents = _json_documents(parsed, source, problems)
+    if documents is None:
+        return ImportResult([], problems, 0)
+
+    duplicates = _duplicate_numbers(documents)
+    invoices: list[Invoice] = []
+    for position, raw in enumerate(documents, start=1):
+        name = _json_name(raw, position, source)
+        if not isinstance(raw, dict):
+            problems.append(
+                _problem(
+                    name,
+                    "document",
+                    raw,
+                    f"Document #{position} is not an invoice object.",
+                    "each item of the invoice list must be an object { ... } with invoice fields.",
+                    "import.not_an_object",
+                )
+            )
+            continue
+        checked = _check(raw)
+        if isinstance(checked, Invoice):
+            if checked.number in duplicates:
+                problems.append(_duplicate_problem(name, checked.number, duplicates, source))
+            else:
+                invoices.append(checked)
+        else:
+            problems.extend(_json_problem(name, issue, raw) for issue in checked)
+    return ImportResult(invoices, problems, len(documents))
+
+
+def _not_json(exc: json.JSONDecodeError, source: str) -> Problem:
+    lines = exc.doc.splitlines()
+    near = lines[exc.lineno - 1].strip() if 0 < exc.lineno <= len(lines) else None
+    return _problem(
+        f"File {source}",
+        "file",
+        near,
+        f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+        "look for a missing comma, quote or bracket at that place. The file must hold a list "
+        'of invoices or {"invoices": [...]}.',
+        "import.not_json",
+    )
+
+
+def _json_documents(parsed: Any, source: str, problems: list[Problem]) -> list[Any] | None:
+    """The list of documents in the file, or None (with a problem) when there is none."""
+    where = f"File {source}"
+    if isinstance(parsed, dict) and "invoices" in parsed:
+        for key in sorted(k for k in parsed if k != "invoices"):
+            problems.append(
+                _problem(
+                    where,
+                    key,
+                    parsed[key],
+                    f'Unknown top-level field "{key}" was ignored.',
+                    'only "invoices" is read at the top level; move the field into an invoice '
+                    "or remove it.",
+                    "import.unknown_field",
+                    Severity.WARNING,
+                )
+            )
+        parsed = parsed["invoices"]
+    if isinstance(parsed, list):
+        return parsed
+    problems.append(
+        _problem(
+            where,
+            "invoices",
+            type(parsed).__name__,
+            f"{source} holds no list of invoices.",
+            'write the invoices as a JSON list [ {...}, ... ] or as {"invoices": [ ... ]}.',
+            "import.no_invoices",
+        )
+    )
+    return None
+
+
+def _label(number: str, kind: Any) -> str:
+    """The document's name, as the domain rules name it ("Invoice 10001", "Credit note 10002")."""
+    noun = "Credit note" if kind == InvoiceKind.CREDIT_NOTE.value else "Invoice"
+    return f"{noun} {number}"
+
+
+def _json_name(raw: Any, position: int, source: str) -> str:
+    if isinstance(raw, dict):
+        number = raw.get("number")
+        if isinstance(number, str | int) and not isinstance(number, bool) and str(number).strip():
+            return _label(str(number).strip(), raw.get("kind"))
+    return f"Document #{position} in {source}"
+
+
+def _duplicate_numbers(documents: list[Any]) -> dict[str, list[int]]:
+    """Numbers used by more than one document, with their positions: none of them is imported,
+    because we cannot tell which one is meant."""
+    seen: dict[str, list[int]] = {}
+    for position, raw in enumerate(documents, start=1):
+        if isinstance(raw, dict) and isinstance(raw.get("number"), str) and raw["number"].strip():
+            seen.setdefault(raw["number"].strip(), []).append(position)
+    return {number: places for number, places in seen.items() if len(places) > 1}
+
+
+def _duplicate_problem(
+    name: str, number: str, duplicates: Mapping[str, list[int]], source: str
+) -> Problem:
+    places = ", ".join(f"#{p}" for p in duplicates[number])
+    return _problem(
+        name,
+        "number",
+        number,
+        f"Invoice number {number} is used by more than one document in {source} ({places}).",
+        "give every document its own number, or remove the extra copies.",
+        "import.duplicate_number",
+    )
+
+
+def _json_path(loc: Loc) -> str:
+    """A dotted path; line positions count from 1, as on the printed invoice: lines[1] is the
+    first line."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _json_problem(name: str, issue: _Issue, raw: dict[str, Any]) -> Problem:
+    loc = issue.loc
+    prefix = ""
+    if len(loc) >= 2 and loc[0] == "lines" and isinstance(loc[1], int):
+        prefix = f"Line {loc[1] + 1}: "
+        label, parent = _json_path(loc[2:]), loc[:2]
+    else:
+        label, parent = _json_path(loc), loc[:-1]
+    where = _json_path(parent) or "the invoice"
+    if parent[:1] == ("lines",) and len(parent) == 2 and isinstance(parent[1], int):
+        where = f"line {parent[1] + 1}"
+    if issue.kind == "extra_forbidden":
+        # No "Line n:" prefix: the message already says where the field is.
+        message, fix = _unknown_field(str(loc[-1]), parent, where)
+        return _problem(name, _json_path(loc), issue.value, message, fix, "import.unknown_field")
+    message, fix, rule = _words(issue, label or "the document", where, _JSON_STYLE)
+    return _problem(name, _json_path(loc), issue.value, prefix + message, fix, rule)
+
+
+def _unknown_field(key: str, parent: Loc, where: str) -> tuple[str, str]:
+    model = _model_at(parent)
+    known = sorted(model.model_fields) if model is not None else []
+    close = difflib.get_close_matches(key, known, n=1)
+    message = f'Unknown field "{key}" in {where}; it would be lost.'
+    if close:
+        return message, f'did you mean "{close[0]}"? Correct the name, or remove the field.'
+    return message, f"remove it. Fields of {where}: {', '.join(known)}."
+
+
+# --- CSV ---
+
+# Invoice-level columns and where they go in the canonical invoice.
+_INVOICE_COLUMNS: dict[str, Loc] = {
+    "invoice_number": ("number",),
+    "kind": ("kind",),
+    "invoice_date": ("invoice_date",),
+    "due_date": ("due_date",),
+    "supply_date": ("supply_date",),
+    "currency": ("currency",),
+    "customer_ref": ("customer", "ref"),
+    "customer_name": ("customer", "name"),
+    "customer_business_id": ("customer", "business_id"),
+    "customer_vat_number": ("customer", "vat_number"),
+    "customer_street": ("customer", "address", "street"),
+    "customer_postal_code": ("customer", "address", "postal_code"),
+    "customer_city": ("customer", "address", "city"),
+    "customer_country": ("customer", "address", "country"),
+    "customer_email": ("customer", "email"),
+    "payment_reference": ("payment_reference",),
+    "credited_invoice_number": ("credited_invoice_number",),
+}
+# Line-level columns, one row per line, and their field in InvoiceLine.
+_LINE_COLUMNS: dict[str, str] = {
+    "line_description": "description",
+    "product_code": "product_code",
+    "quantity": "quantity",
+    "unit": "unit",
+    "unit_price": "unit_price",
+    "discount_percent": "discount_percent",
+    "vat_rate": "vat_rate",
+    "vat_treatment": "vat_treatment",
+    "vat_exemption_reason": "vat_exemption_reason",
+}
+_REQUIRED_COLUMNS = (
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "customer_ref",
+    "customer_name",
+    "line_description",
+    "quantity",
+    "unit_price",
+    "vat_rate",
+)
+_NUMBER_COLUMNS = frozenset({"quantity", "unit_price", "discount_percent", "vat_rate"})
+_DATE_COLUMNS = frozenset({"invoice_date", "due_date", "supply_date"})
+_KNOWN_COLUMNS = (*_INVOICE_COLUMNS, *_LINE_COLUMNS)
+_COLUMN_AT: dict[Loc, str] = {loc: column for column, loc in _INVOICE_COLUMNS.items()}
+_LINE_COLUMN_OF: dict[str, str] = {name: column for column, name in _LINE_COLUMNS.items()}
+_FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+@dataclass
+class _Group:
+    """The rows of one invoice, in file order."""
+
+    number: str
+    first_row: int
+    name: str  # "Invoice 10001" or "Credit note 10002"
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (line number, cells)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_invoices_csv(data: bytes | str, source: str) -> ImportResult:
+    """Read a CSV file with one row per invoice line, grouped into invoices by invoice_number."""
+    text = _decode(data, source)
+    if isinstance(text, Problem):
+        return ImportResult([], [text], 0)
+    file_name = f"File {source}"
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Semicolons win a tie: Finnish spreadsheets write them, because the comma is the decimal mark.
+    delimiter = "," if header_line.count(",") > header_line.count(";") else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    try:
+        rows = list(_numbered_rows(reader))
+    except csv.Error as exc:
+        return ImportResult(
+            [],
+            [
+                _problem(
+                    file_name,
+                    "file",
+                    None,
+                    f"{source} is not readable as CSV at line {reader.line_num}: {exc}.",
+                    "check the quotes on that line: a quoted cell must end with a quote.",
+                    "import.not_csv",
+                )
+            ],
+            0,
+        )
+    if not rows:
+        return ImportResult([], [_empty_csv(source)], 0)
+
+    _, header_cells = rows[0]
+    header = [cell.strip().lower() for cell in header_cells]
+    header_problems = _header_problems(header, file_name)
+    if header_problems:
+        return ImportResult([], header_problems, 0)
+
+    # Problems are reported in file order: (first row of the document, its problems).
+    reported: list[tuple[int, list[Problem]]] = []
+    groups: dict[str, _Group] = {}
+    seen = 0
+    for line_number, cells in rows[1:]:
+        number = _cell(header, cells, "invoice_number")
+        if not number:
+            seen += 1
+            reported.append((line_number, [_numberless_row(line_number, source)]))
+            continue
+        group = groups.get(number)
+        if group is None:
+            seen += 1
+            kind = _cell(header, cells, "kind")
+            group = groups[number] = _Group(number, line_number, _label(number, kind))
+        if len(cells) != len(header):
+            group.problems.append(
+                _row_length_problem(group.name, line_number, len(cells), len(header))
+            )
+            continue
+        group.rows.append((line_number, dict(zip(header, (c.strip() for c in cells), strict=True))))
+
+    invoices: list[Invoice] = []
+    for group in groups.values():
+        invoice = _csv_invoice(group)
+        if invoice is not None and not group.problems:
+            invoices.append(invoice)
+        reported.append((group.first_row, group.problems))
+    reported.sort(key=lambda item: item[0])
+    return ImportResult(invoices, [p for _, found in reported for p in found], seen)
+
+
+def _numbered_rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows with the file line they start on (a quoted cell may span lines)."""
+    consumed = 0
+    for cells in reader:
+        start, consumed = consumed + 1, reader.line_num
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _cell(header: list[str], cells: list[str], column: str) -> str:
+    """One cell by column name; "" when the column or the cell is absent."""
+    index = header.index(column) if column in header else len(cells)
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _empty_csv(source: str) -> Problem:
+    return _problem(
+        f"File {source}",
+        "file",
+        None,
+        f"{source} is empty.",
+        "export the invoices with a header row and one row per invoice line.",
+        "import.empty_file",
+    )
+
+
+def _header_problems(header: list[str], file_name: str) -> list[Problem]:
+    """Header mistakes stop the whole file: an unknown column is a typo whose data would be lost
+    from every invoice."""
+    problems: list[Problem] = []
+    for column in dict.fromkeys(header):
+        if column not in _KNOWN_COLUMNS:
+            close = difflib.get_close_matches(column, _KNOWN_COLUMNS, n=1)
+            fix = (
+                f'did you mean "{close[0]}"? Correct the header.'
+                if close
+                else f"remove the column. Known columns: {', '.join(_KNOWN_COLUMNS)}."
+            )
+            message = f'Unknown column "{column}" in the header; its data would be lost.'
+            problems.append(
+                _problem(file_name, column, column, message, fix, "import.unknown_column")
+            )
+        elif header.count(column) > 1:
+            problems.append(
+                _problem(
+                    file_name,
+                    column,
+                    column,
+                    f'Column "{column}" appears {header.count(column)} times in the header.',
+                    "keep one column of each name.",
+                    "import.duplicate_column",
+                )
+            )
+    for column in _REQUIRED_COLUMNS:
+        if column not in header:
+            problems.append(
+                _problem(
+                    file_name,
+                    column,
+                    None,
+                    f'The header has no "{column}" column, which every invoice needs.',
+                    f'add the column "{column}".',
+                    "import.missing_column",
+                )
+            )
+    return problems
+
+
+def _numberless_row(line_number: int, source: str) -> Problem:
+    return _problem(
+        f"Row {line_number} in {source}",
+        "invoice_number",
+        None,
+        f"Row {line_number}: invoice_number is empty, so the row belongs to no invoice.",
+        "fill in invoice_number on every row; rows are grouped into invoices by it.",
+        "import.missing",
+    )
+
+
+def _row_length_problem(name: str, line_number: int, cells: int, expected: int) -> Problem:
+    return _problem(
+        name,
+        "row",
+        str(cells),
+        f"Row {line_number} has {cells} cells but the header has {expected}.",
+        "quote cells that contain the delimiter (e.g. a decimal comma in a comma-separated file), "
+        "or use semicolons between cells.",
+        "import.row_length",
+    )
+
+
+def _csv_invoice(group: _Group) -> Invoice | None:
+    """Build and check one invoice from its rows; problems go to the group."""
+    if not group.rows:
+        return None
+    name = group.name
+    values, origin = _invoice_values(group, name)
+    raw: dict[str, Any] = {"customer": {"address": {}}, "lines": []}
+    for column, loc in _INVOICE_COLUMNS.items():
+        if column in values:
+            _put(raw, loc, _normalize(column, values[column]))
+    line_rows: list[int] = []
+    for line_number, cells in group.rows:
+        line = {
+            field_name: _normalize(column, cells[column])
+            for column, field_name in _LINE_COLUMNS.items()
+            if cells.get(column)
+        }
+        raw["lines"].append(line)
+        line_rows.append(line_number)
+
+    checked = _check(raw)
+    if isinstance(checked, Invoice):
+        return checked
+    for issue in checked:
+        group.problems.append(_csv_problem(name, issue, group, origin, line_rows))
+    return None
+
+
+def _invoice_values(group: _Group, name: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Invoice-level cells of the group. A blank cell means "same as the other rows"; two
+    different values are a problem, named by the row that disagrees."""
+    values: dict[str, str] = {}
+    origin: dict[str, int] = {}
+    for line_number, cells in group.rows:
+        for column in _INVOICE_COLUMNS:
+            cell = cells.get(column, "")
+            if not cell:
+                continue
+            if column not in values:
+                values[column], origin[column] = cell, line_number
+            elif _normalize(column, cell) != _normalize(column, values[column]):
+                group.problems.append(
+                    _problem(
+                        name,
+                        column,
+                        cell,
+                        f'Row {line_number}: {column} "{cell}" differs from "{values[column]}" on '
+                        f"row {origin[column]} of the same invoice.",
+                        f"use the same {column} on every row of invoice {group.number}, or leave "
+                        "it empty on all but one.",
+                        "import.rows_disagree",
+                    )
+                )
+    return values, origin
+
+
+def _normalize(column: str, cell: str) -> str:
+    """Spreadsheet spellings to canonical ones: decimal commas, "25,5 %", D.M.YYYY dates."""
+    if column in _NUMBER_COLUMNS:
+        text = re.sub(r"[\s\u00a0\u202f]", "", cell).replace("\u2212", "-").removesuffix("%")
+        return text.replace(",", ".") if "," in text and "." not in text else text
+    if column in _DATE_COLUMNS and (match := _FINNISH_DATE.fullmatch(cell)):
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return cell
+
+
+def _put(target: dict[str, Any], loc: Loc, value: str) -> None:
+    for part in loc[:-1]:
+        target = target.setdefault(str(part), {})
+    target[str(loc[-1])] = value
+
+
+def _csv_problem(
+    name: str, issue: _Issue, group: _Group, origin: Mapping[str, int], line_rows: list[int]
+) -> Problem:
+    loc = issue.loc
+    if len(loc) >= 2 and loc[0] == "lines" and isinstance(loc[1], int):
+        row = line_rows[loc[1]]
+        column = _LINE_COLUMN_OF.get(str(loc[2]), _json_path(loc)) if len(loc) > 2 else "lines"
+    else:
+        column = _COLUMN_AT.get(loc, _json_path(loc))
+        row = origin.get(column, group.rows[0][0])
+    cells = dict(group.rows)[row]
+    # Show the cell as written ("12,5x"), not as normalized for parsing ("12.5x").
+    value = cells.get(column) if issue.kind != "missing" else None
+    issue = dataclasses.replace(issue, value=value)
+    message, fix, rule = _words(issue, column, f"row {row}", _CSV_STYLE)
+    return _problem(name, column, value, f"Row {row}: {message}", fix, rule)
+
+
+_PARSERS: dict[str, Callable[[bytes, str], ImportResult]] = {
+    ".json": parse_invoices_json,
+    ".csv": parse_invoices_csv,
+}

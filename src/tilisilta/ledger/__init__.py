@@ -1,0 +1,1 @@
+"""The delivery ledger: exchanges, bindings and the exactly-once delivery protocol."""

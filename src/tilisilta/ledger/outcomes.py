@@ -1,0 +1,65 @@
+"""What one delivery attempt can end in. Connectors return these; only the protocol acts on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DATA_ISSUE = "data_issue"
+    RESPONSE_ERROR = "response_error"
+    IGNORED = "ignored"
+
+
+class Category(StrEnum):
+    """The log categories people read, as in the source documents."""
+
+    INFO = "info"
+    DATA_ISSUE = "data_issue"
+    RESPONSE_ERROR = "response_error"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The remote holds the document under ``external_id``."""
+
+    external_id: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """Our data is wrong or unmapped: a person fixes it; never retried automatically."""
+
+    message: str
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The remote refused for good: shown, retried only when a person asks."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """A transient failure where nothing was applied remotely (or the call is repeatable)."""
+
+    message: str
+    after_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The remote may or may not have applied it: reconcile before anything is resent."""
+
+    message: str
+
+
+Outcome = Delivered | DataIssue | Refused | RetryLater | Unknown

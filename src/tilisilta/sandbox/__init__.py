@@ -1,0 +1,1 @@
+"""Local, strict imitations of the external systems, as ASGI apps."""

@@ -1,0 +1,1 @@
+"""What every sandbox shares: faults, the in-process transport."""

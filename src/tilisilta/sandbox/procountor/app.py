@@ -1,0 +1,508 @@
+"""Routes of the Procountor sandbox under ``/api`` (plus the admin routes from ``admin``).
+
+Handlers are thin: authenticate, read the body, then do the work under the sandbox lock (state is
+shared by every event loop that calls the app, e.g. several in-process clients).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tilisilta.sandbox.common.faults import FaultMiddleware
+
+from . import enums, invoices, ledger, paging, registers
+from . import errors as e
+from .admin import admin_routes
+from .auth import Caller, authenticate, token_endpoint
+from .checks import parse_date, parse_datetime
+from .errors import ApiError
+from .jsonio import JSONResponse, loads
+from .recording import RequestRecorder
+from .state import SandboxCompany
+
+if TYPE_CHECKING:
+    from .sandbox import ProcountorSandbox
+
+
+def fault_error_body(status: int) -> dict[str, Any]:
+    return {"errors": [{"status": status, "message": e.UNABLE_TO_GET_CONNECTION}]}
+
+
+THROTTLE_BODY = {"errors": [{"status": 429, "message": e.TOO_MANY_REQUESTS}]}
+
+
+def build_app(sb: ProcountorSandbox) -> Starlette:
+    api = ProcountorApi(sb)
+    return Starlette(
+        routes=api.routes() + admin_routes(sb),
+        middleware=[
+            Middleware(RequestRecorder, sandbox=sb),
+            Middleware(
+                FaultMiddleware,
+                plan=sb.faults,
+                error_body=fault_error_body,
+                throttle_body=THROTTLE_BODY,
+            ),
+        ],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+        },
+    )
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = e.NOT_FOUND if exc.status_code == 404 else (exc.detail or "ERROR")
+    return ApiError(exc.status_code, message).response()
+
+
+class ProcountorApi:
+    def __init__(self, sb: ProcountorSandbox) -> None:
+        self.sb = sb
+
+    def routes(self) -> list[Route]:
+        r = Route
+        return [
+            r("/api/oauth/token", self.token, methods=["POST"]),
+            r("/api/company", self.company, methods=["GET"]),
+            r("/api/sessioninfo", self.session_info, methods=["GET"]),
+            r("/api/bankaccounts", self.bank_accounts, methods=["GET"]),
+            r("/api/vats/default", self.vats, methods=["GET"]),
+            r("/api/coa", self.coa, methods=["GET"]),
+            r("/api/dimensions", self.dimensions, methods=["GET"]),
+            r("/api/currencies", self.currencies, methods=["GET"]),
+            r("/api/fiscalyears", self.fiscal_years, methods=["GET"]),
+            r("/api/invoices", self.search_invoices, methods=["GET"]),
+            r("/api/invoices", self.create_invoice, methods=["POST"]),
+            r("/api/invoices/{ids}", self.get_invoices, methods=["GET"]),
+            r("/api/invoices/{id}", self.update_invoice, methods=["PUT"]),
+            r("/api/invoices/{id}/approve", self.approve, methods=["PUT"]),
+            r("/api/invoices/{id}/send", self.send, methods=["PUT"]),
+            r("/api/invoices/{id}/invalidate", self.invalidate, methods=["PUT"]),
+            r("/api/invoices/{id}/unfinished", self.unfinished, methods=["PUT"]),
+            r("/api/invoices/{id}/notes", self.notes, methods=["PUT"]),
+            r("/api/ledgerreceipts/{ids}", self.get_receipts, methods=["GET"]),
+            r("/api/ledgerreceipts/{id}", self.update_receipt, methods=["PUT"]),
+            r("/api/businesspartners", self.search_partners, methods=["GET"]),
+            r("/api/businesspartners", self.create_partner, methods=["POST"]),
+            r("/api/businesspartners/{ids}", self.get_partners, methods=["GET"]),
+            r("/api/businesspartners/{id}", self.replace_partner, methods=["PUT"]),
+            r("/api/businesspartners/{id}", self.patch_partner, methods=["PATCH"]),
+            r("/api/products", self.search_products, methods=["GET"]),
+            r("/api/products", self.create_product, methods=["POST"]),
+            r("/api/products/{ids}", self.get_products, methods=["GET"]),
+        ]
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _caller(self, request: Request) -> Caller:
+        with self.sb.lock:
+            return authenticate(self.sb, request)
+
+    async def _json(self, request: Request) -> Any:
+        raw = await request.body()
+        if not raw:
+            raise ApiError(400, e.INVALID_JSON)
+        media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE")
+        try:
+            return loads(raw)
+        except ValueError:
+            raise ApiError(400, e.INVALID_JSON) from None
+
+    @staticmethod
+    def _id(request: Request) -> int:
+        raw = request.path_params["id"]
+        if not raw.isdigit():
+            raise ApiError(404, e.NOT_FOUND)
+        return int(raw)
+
+    # --- auth and company data -------------------------------------------------------------
+
+    async def token(self, request: Request) -> Response:
+        return await token_endpoint(self.sb, request)
+
+    async def company(self, request: Request) -> Response:
+        c = self._caller(request).company
+        address = {"street": "Sandboxinkatu 1", "zip": "00100", "city": "Helsinki"}
+        return JSONResponse(
+            {
+                "id": c.company_id,
+                "name": c.name,
+                "country": c.country,
+                "productVersion": "FINANCIALS_PLUS",
+                "operationType": "DEMONSTRATION",
+                "accountingOfficeName": "",
+                "accountingOfficeId": 0,
+                "companyAddress": {**address, "country": c.country},
+                "billingAddress": {**address, "country": c.country},
+                "mva": False,
+                "inTradeRegister": True,
+                "businessIdentifier": {"brnType": "FI", "code": c.business_id},
+                "companyCurrency": c.currency,
+            }
+        )
+
+    async def session_info(self, request: Request) -> Response:
+        caller = self._caller(request)
+        c = caller.company
+        return JSONResponse(
+            {
+                "companyId": c.company_id,
+                "name": c.name,
+                "country": c.country,
+                "productVersion": "FINANCIALS_PLUS",
+                "userId": 1,
+                "userName": f"API user ({caller.client_id})",
+                "companySettings": {"invoiceDiscussionEnabled": False},
+            }
+        )
+
+    async def bank_accounts(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = paging.paginate(
+                c.bank_accounts,
+                request.query_params,
+                {"orderById": lambda a: a["id"], "orderByOrderNo": lambda a: a["orderNo"]},
+                lambda a: int(a["id"]),
+                copy.deepcopy,
+            )
+        return JSONResponse(body)
+
+    async def vats(self, request: Request) -> Response:
+        c = self._caller(request).company
+        percentages = [{"vatPercent": p, "sales": True, "purchase": True} for p in c.vat_percents]
+        statuses = [
+            {
+                "vatStatus": s.code,
+                "description": s.description,
+                "sales": s.sales,
+                "purchase": s.purchase,
+            }
+            for s in c.vat_statuses.values()
+        ]
+        return JSONResponse(
+            {
+                "vatInformation": [{"country": "Finland", "percentages": percentages}],
+                "vatStatuses": statuses,
+            }
+        )
+
+    async def coa(self, request: Request) -> Response:
+        c = self._caller(request).company
+        accounts = [
+            {"ledgerAccountCode": a.code, "name": a.name, "active": a.active}
+            for a in c.accounts.values()
+        ]
+        return JSONResponse({"ledgerAccounts": accounts})
+
+    async def dimensions(self, request: Request) -> Response:
+        c = self._caller(request).company
+        name = (request.query_params.get("name") or "").lower()
+        code_name = (request.query_params.get("codeName") or "").lower()
+        result = []
+        for dimension in c.dimensions.values():
+            if name not in dimension.name.lower():
+                continue
+            items = []
+            for item in dimension.items:
+                if code_name not in item.code_name.lower():
+                    continue
+                rendered: dict[str, Any] = {"id": item.id, "codeName": item.code_name}
+                if not item.active:
+                    rendered["status"] = "P"  # Procountor marks inactive items with "P"
+                rendered["description"] = item.description
+                items.append(rendered)
+            result.append({"id": dimension.id, "name": dimension.name, "items": items})
+        return JSONResponse(result)
+
+    async def currencies(self, request: Request) -> Response:
+        self._caller(request)
+        return JSONResponse({"currencies": ["EUR", "SEK", "NOK", "DKK", "USD", "GBP"]})
+
+    async def fiscal_years(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            years = [y.as_json() for y in c.fiscal_years]
+        return JSONResponse({"fiscalYears": years})
+
+    # --- invoices --------------------------------------------------------------------------
+
+    async def create_invoice(self, request: Request) -> Response:
+        c = self._caller(request).company
+        payload = await self._json(request)
+        with self.sb.lock:
+            return JSONResponse(invoices.create_invoice(c, payload, self.sb.clock.now()))
+
+    async def get_invoices(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = paging.batch_get(
+                request.path_params["ids"], c.invoices.get, lambda i: invoices.read(c, i["id"])
+            )
+        return JSONResponse(body)
+
+    async def update_invoice(self, request: Request) -> Response:
+        c = self._caller(request).company
+        invoice_id = self._id(request)
+        payload = await self._json(request)
+        with self.sb.lock:
+            body = invoices.update_invoice(c, invoice_id, payload, self.sb.clock.now())
+        return JSONResponse(body)
+
+    async def _action(self, request: Request, action: Any) -> Response:
+        c = self._caller(request).company
+        invoice_id = self._id(request)
+        await request.body()  # approve may carry a comment; it is ignored for sales invoices
+        with self.sb.lock:
+            return JSONResponse(action(c, invoice_id, self.sb.clock.now()))
+
+    async def approve(self, request: Request) -> Response:
+        return await self._action(request, invoices.approve)
+
+    async def send(self, request: Request) -> Response:
+        return await self._action(request, invoices.send)
+
+    async def invalidate(self, request: Request) -> Response:
+        return await self._action(request, invoices.invalidate)
+
+    async def unfinished(self, request: Request) -> Response:
+        return await self._action(request, invoices.mark_unfinished)
+
+    async def notes(self, request: Request) -> Response:
+        c = self._caller(request).company
+        invoice_id = self._id(request)
+        payload = await self._json(request)
+        with self.sb.lock:
+            return JSONResponse(invoices.set_notes(c, invoice_id, payload, self.sb.clock.now()))
+
+    async def search_invoices(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = _search_invoices(c, request)
+        return JSONResponse(body)
+
+    # --- ledger receipts -------------------------------------------------------------------
+
+    async def get_receipts(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = paging.batch_get(
+                request.path_params["ids"], c.ledger_receipts.get, copy.deepcopy
+            )
+        return JSONResponse(body)
+
+    async def update_receipt(self, request: Request) -> Response:
+        c = self._caller(request).company
+        receipt_id = self._id(request)
+        reconcile = paging.bool_param(request.query_params, "createReconciliation", False)
+        payload = await self._json(request)
+        with self.sb.lock:
+            receipt = ledger.update_receipt(c, receipt_id, payload, self.sb.clock.now(), reconcile)
+            return JSONResponse(copy.deepcopy(receipt))
+
+    # --- business partners -----------------------------------------------------------------
+
+    async def create_partner(self, request: Request) -> Response:
+        c = self._caller(request).company
+        payload = await self._json(request)
+        with self.sb.lock:
+            return JSONResponse(registers.create_partner(c, payload, self.sb.clock.now()))
+
+    async def get_partners(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = paging.batch_get(request.path_params["ids"], c.partners.get, copy.deepcopy)
+        return JSONResponse(body)
+
+    async def replace_partner(self, request: Request) -> Response:
+        c = self._caller(request).company
+        partner_id = self._id(request)
+        payload = await self._json(request)
+        with self.sb.lock:
+            body = registers.replace_partner(c, partner_id, payload, self.sb.clock.now())
+        return JSONResponse(body)
+
+    async def patch_partner(self, request: Request) -> Response:
+        c = self._caller(request).company
+        partner_id = self._id(request)
+        payload = await self._json(request)
+        version = request.query_params.get("version")
+        with self.sb.lock:
+            body = registers.patch_partner(c, partner_id, payload, version, self.sb.clock.now())
+        return JSONResponse(body)
+
+    async def search_partners(self, request: Request) -> Response:
+        c = self._caller(request).company
+        query = request.query_params
+        kind = query.get("type")
+        if kind is not None and kind not in enums.PARTNER_TYPES:
+            raise ApiError(400, e.INVALID_VALUE, field="type")
+        customer_number = query.get("customerNumber")
+        active = paging.bool_param(query, "active", True)
+        # Procountor reads these two filters from HTTP headers, not the query string.
+        name = _header_text(request, "name")
+        identifier = _header_text(request, "identifier")
+
+        def wanted(p: dict[str, Any]) -> bool:
+            invoicing = p.get("invoicingInfo", {})
+            return (
+                (kind is None or p["type"] == kind)
+                and (customer_number is None or invoicing.get("customerNumber") == customer_number)
+                and p["registryInfo"]["active"] == active
+                and (name is None or name.lower() in p["name"].lower())
+                and (identifier is None or invoicing.get("identifier") == identifier)
+            )
+
+        with self.sb.lock:
+            body = paging.paginate(
+                [p for p in c.partners.values() if wanted(p)],
+                query,
+                {"orderById": lambda p: p["id"]},
+                lambda p: int(p["id"]),
+                registers.partner_basic_info,
+            )
+        return JSONResponse(body)
+
+    # --- products --------------------------------------------------------------------------
+
+    async def create_product(self, request: Request) -> Response:
+        c = self._caller(request).company
+        payload = await self._json(request)
+        with self.sb.lock:
+            return JSONResponse(registers.create_product(c, payload))
+
+    async def get_products(self, request: Request) -> Response:
+        c = self._caller(request).company
+        with self.sb.lock:
+            body = paging.batch_get(request.path_params["ids"], c.products.get, copy.deepcopy)
+        return JSONResponse(body)
+
+    async def search_products(self, request: Request) -> Response:
+        c = self._caller(request).company
+        query = request.query_params
+        name = (query.get("name") or "").lower()
+        code = (query.get("code") or "").lower()
+        kind = query.get("type")
+        if kind is not None and kind not in enums.PRODUCT_TYPES:
+            raise ApiError(400, e.INVALID_VALUE, field="type")
+        active = query.get("active")
+        active_flag = None if active is None else paging.bool_param(query, "active", True)
+
+        def wanted(p: dict[str, Any]) -> bool:
+            return (
+                name in p["name"].lower()
+                and code in str(p.get("code", "")).lower()
+                and (kind is None or p["type"] == kind)
+                and (active_flag is None or p["active"] == active_flag)
+            )
+
+        with self.sb.lock:
+            body = paging.paginate(
+                [p for p in c.products.values() if wanted(p)],
+                query,
+                {"orderById": lambda p: p["id"]},
+                lambda p: int(p["id"]),
+                copy.deepcopy,
+            )
+        return JSONResponse(body)
+
+
+def _header_text(request: Request, name: str) -> str | None:
+    """Header values arrive as latin-1 text; a client may have sent UTF-8 bytes."""
+    value = request.headers.get(name)
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def _search_invoices(c: SandboxCompany, request: Request) -> dict[str, Any]:
+    query = request.query_params
+    statuses = set(paging.list_param(query, "status", enums.INVOICE_STATUSES))
+    types = set(paging.list_param(query, "types", enums.INVOICE_TYPES))
+    channels = set(paging.list_param(query, "invoiceChannel", enums.INVOICE_CHANNELS))
+    original = query.get("originalInvoiceNumber")
+    number = paging.int_param(query, "invoiceNumber")
+    partner = paging.int_param(query, "businessPartnerId")
+    start, end = _date_param(query, "startDate"), _date_param(query, "endDate")
+    due_start, due_end = _date_param(query, "dueStartDate"), _date_param(query, "dueEndDate")
+    v_start, v_end = (
+        _datetime_param(query, "versionStartDate"),
+        _datetime_param(query, "versionEndDate"),
+    )
+    c_start, c_end = (
+        _datetime_param(query, "createdStartDate"),
+        _datetime_param(query, "createdEndDate"),
+    )
+
+    def wanted(invoice: dict[str, Any]) -> bool:
+        created = c.invoice_created[invoice["id"]]
+        checks = (
+            not statuses or invoice["status"] in statuses,
+            not types or invoice["type"] in types,
+            not channels or invoice["invoiceChannel"] in channels,
+            original is None or invoice.get("originalInvoiceNumber") == original,
+            number is None or invoice["invoiceNumber"] == number,
+            partner is None or invoice.get("partnerId") == partner,
+            start is None or invoice["date"] >= start,
+            end is None or invoice["date"] <= end,
+            due_start is None or invoice["paymentInfo"]["dueDate"] >= due_start,
+            due_end is None or invoice["paymentInfo"]["dueDate"] <= due_end,
+            v_start is None or invoice["version"] >= v_start,
+            v_end is None or invoice["version"] <= v_end,
+            c_start is None or created >= c_start,
+            c_end is None or created <= c_end,
+        )
+        return all(checks)
+
+    return paging.paginate(
+        [i for i in c.invoices.values() if wanted(i)],
+        query,
+        {
+            "orderById": lambda i: i["id"],
+            "orderByDate": lambda i: i["date"],
+            "orderByCreated": lambda i: c.invoice_created[i["id"]],
+            "orderByVersion": lambda i: i["version"],
+        },
+        lambda i: int(i["id"]),
+        lambda i: invoices.basic_info(c, i),
+    )
+
+
+def _date_param(query: Any, name: str) -> str | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    parsed = parse_date(raw)
+    if parsed is None:
+        raise ApiError(400, e.INVALID_VALUE, field=name)
+    return parsed.isoformat()
+
+
+def _datetime_param(query: Any, name: str) -> str | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    parsed = parse_datetime(raw)
+    if parsed is None:
+        raise ApiError(400, e.INVALID_VALUE, field=name)
+    return parsed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,40 @@
+"""One Settings object, read from TILISILTA_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TILISILTA_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".tilisilta",
+        description="Folder for the embedded database and the secret key file.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the home folder."
+    )
+    secret_keys: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Comma-separated Fernet keys, newest first. Without it a key file in the home "
+            "folder is used (created on first use)."
+        ),
+    )
+    send_lease_seconds: float = Field(
+        default=300.0, description="How long a send may take before another run may reconcile it."
+    )
+    max_attempts: int = Field(default=6, description="Delivery attempts before a final error.")
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'tilisilta.db'}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.home / "secret.key"

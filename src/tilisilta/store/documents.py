@@ -1,0 +1,81 @@
+"""Canonical documents as received from the ERP, versioned when their content changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tilisilta.domain.documents import Invoice
+from tilisilta.store.models import Document
+
+INVOICE = "invoice"
+
+
+class Upsert(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+def upsert_invoice(
+    session: Session, company_id: int, invoice: Invoice, now: datetime
+) -> tuple[Document, Upsert]:
+    digest = invoice.content_hash()
+    existing = session.scalar(
+        select(Document).where(
+            Document.company_id == company_id,
+            Document.kind == INVOICE,
+            Document.ref == invoice.number,
+        )
+    )
+    payload = invoice.model_dump(mode="json")
+    if existing is None:
+        doc = Document(
+            company_id=company_id,
+            kind=INVOICE,
+            ref=invoice.number,
+            version=1,
+            content_hash=digest,
+            payload=payload,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(doc)
+        session.flush()
+        return doc, Upsert.NEW
+    if existing.content_hash == digest:
+        return existing, Upsert.UNCHANGED
+    existing.version += 1
+    existing.content_hash = digest
+    existing.payload = payload
+    existing.updated_at = now
+    return existing, Upsert.CHANGED
+
+
+def load_invoice(document: Document) -> Invoice:
+    return Invoice.model_validate(document.payload)
+
+
+def invoices_by_number(session: Session, company_id: int, numbers: list[str]) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document).where(
+                Document.company_id == company_id,
+                Document.kind == INVOICE,
+                Document.ref.in_(numbers),
+            )
+        )
+    )
+
+
+def all_invoices(session: Session, company_id: int) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.company_id == company_id, Document.kind == INVOICE)
+            .order_by(Document.id)
+        )
+    )

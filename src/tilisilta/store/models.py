@@ -1,0 +1,155 @@
+"""The tables. Companies own connections and documents; exchanges are the delivery ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from tilisilta.store.types import JSONType, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    business_id: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime]
+
+    connections: Mapped[list[Connection]] = relationship(back_populates="company")
+
+
+class Connection(Base):
+    """A company's link to one external system. Secrets live encrypted in ``secrets``."""
+
+    __tablename__ = "connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    environment: Mapped[str] = mapped_column(String(20))
+    base_url: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    secrets: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    company: Mapped[Company] = relationship(back_populates="connections")
+
+
+class Document(Base):
+    """A canonical document as last received from the ERP; ``version`` grows when it changes."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("company_id", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    ref: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Exchange(Base):
+    """One delivery of one document version over one connection: the ledger row."""
+
+    __tablename__ = "exchange"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "document_id", "operation", "document_version"),
+        Index("ix_exchange_due", "connection_id", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    operation: Mapped[str] = mapped_column(String(60))
+    document_version: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3), default="out")
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    category: Mapped[str | None] = mapped_column(String(20), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(200), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    reconcile_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    external_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    problems: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    calls: Mapped[list[ExchangeCall]] = relationship(
+        order_by="ExchangeCall.id", cascade="all, delete-orphan"
+    )
+
+
+class ExchangeCall(Base):
+    """One HTTP call made for an exchange, redacted before it is stored."""
+
+    __tablename__ = "exchange_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchange.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(String(1000))
+    request_body: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[int | None] = mapped_column(Integer, default=None)
+    response_body: Mapped[str | None] = mapped_column(Text, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    started_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Binding(Base):
+    """Local document X is external record Y on connection C. Unique both ways."""
+
+    __tablename__ = "binding"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "local_kind", "local_id"),
+        UniqueConstraint("connection_id", "local_kind", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id"))
+    local_kind: Mapped[str] = mapped_column(String(30))
+    local_id: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str] = mapped_column(String(100))
+    sent_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    sent_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime]

@@ -1,0 +1,37 @@
+"""`tilisilta demo`, as a new user runs it: from nothing, twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tilisilta.cli.main import app
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    for name in ("TILISILTA_DATABASE_URL", "TILISILTA_SECRET_KEYS", "TILISILTA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()
+
+
+def test_demo_sends_the_valid_documents_and_explains_the_refused_ones(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "tilisilta-demo"
+    first = runner.invoke(app, ["demo", "--dir", str(folder)])
+    assert first.exit_code == 0, first.output
+    out = first.output
+    assert "61 documents read; 61 new" in out
+    assert "Summary: 56 sent, 5 data issues, 0 refused, 0 waiting to retry." in out
+    assert "The Procountor sandbox holds 56 invoices for 56 sent documents" in out
+    # The refused ones say why, naming the value and the fix.
+    assert "24 %" in out and "25.5" in out
+    assert (folder / "tilisilta.db").exists()
+
+    second = runner.invoke(app, ["demo", "--dir", str(folder)])
+    assert second.exit_code == 0, second.output
+    assert "Summary: 0 sent, 5 data issues" in second.output
+    assert "Nothing was sent twice: 56 documents were already in Procountor" in second.output
