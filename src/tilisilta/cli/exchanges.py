@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from tilisilta.cli.runtime import console, fail, runtime
+from tilisilta.http.jsonwire import decode_json, encode_json
 from tilisilta.ledger import exchanges as ledger
 from tilisilta.ledger.outcomes import Category
 from tilisilta.store.models import Document, Exchange
@@ -47,7 +47,7 @@ def _pretty(body: str | None) -> str:
     if not body:
         return "(empty)"
     try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        return encode_json(decode_json(body), indent=2).decode()
     except ValueError:
         return body
 

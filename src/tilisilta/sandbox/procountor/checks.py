@@ -19,19 +19,37 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def obj(
-    errs: ValidationErrors, parent: dict[str, Any], key: str, path: str, required: bool = False
-) -> dict[str, Any] | None:
+def _typed(
+    errs: ValidationErrors,
+    parent: dict[str, Any],
+    key: str,
+    path: str,
+    required: bool,
+    accept: type | tuple[type, ...],
+) -> tuple[Any, str]:
+    """The value at ``key`` if present and of an accepted type (bool never passes for a number);
+    otherwise None, with REQUIRED or INVALID_TYPE recorded."""
     value = parent.get(key)
     where = join(path, key)
     if value is None:
         if required:
             errs.add(where, e.REQUIRED)
-        return None
-    if not isinstance(value, dict):
+        return None, where
+    if (isinstance(value, bool) and bool not in _as_tuple(accept)) or not isinstance(value, accept):
         errs.add(where, e.INVALID_TYPE)
-        return None
-    return value
+        return None, where
+    return value, where
+
+
+def _as_tuple(accept: type | tuple[type, ...]) -> tuple[type, ...]:
+    return accept if isinstance(accept, tuple) else (accept,)
+
+
+def obj(
+    errs: ValidationErrors, parent: dict[str, Any], key: str, path: str, required: bool = False
+) -> dict[str, Any] | None:
+    value, _where = _typed(errs, parent, key, path, required, dict)
+    return value  # type: ignore[no-any-return]
 
 
 def string(
@@ -94,14 +112,8 @@ def number(
     exclusive_minimum: bool = False,
 ) -> Decimal | None:
     """JSON numbers only: strings and booleans are refused (send numbers, not "10")."""
-    value = parent.get(key)
-    where = join(path, key)
+    value, where = _typed(errs, parent, key, path, required, (int, Decimal))
     if value is None:
-        if required:
-            errs.add(where, e.REQUIRED)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        errs.add(where, e.INVALID_TYPE)
         return None
     amount = Decimal(value)
     if not amount.is_finite():
@@ -117,31 +129,15 @@ def number(
 def integer(
     errs: ValidationErrors, parent: dict[str, Any], key: str, path: str, *, required: bool = False
 ) -> int | None:
-    value = parent.get(key)
-    where = join(path, key)
-    if value is None:
-        if required:
-            errs.add(where, e.REQUIRED)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        errs.add(where, e.INVALID_TYPE)
-        return None
-    return value
+    value, _where = _typed(errs, parent, key, path, required, int)
+    return value  # type: ignore[no-any-return]
 
 
 def boolean(
     errs: ValidationErrors, parent: dict[str, Any], key: str, path: str, *, required: bool = False
 ) -> bool | None:
-    value = parent.get(key)
-    where = join(path, key)
-    if value is None:
-        if required:
-            errs.add(where, e.REQUIRED)
-        return None
-    if not isinstance(value, bool):
-        errs.add(where, e.INVALID_TYPE)
-        return None
-    return value
+    value, _where = _typed(errs, parent, key, path, required, bool)
+    return value  # type: ignore[no-any-return]
 
 
 def day(
