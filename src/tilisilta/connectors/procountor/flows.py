@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import httpx
 from sqlalchemy import select
@@ -12,10 +13,14 @@ from tilisilta.clock import Clock, today
 from tilisilta.connectors.common import transport_outcome
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
-from tilisilta.connectors.procountor.mapping import check_invoice, to_procountor_invoice
+from tilisilta.connectors.procountor.mapping import (
+    RegisterLinks,
+    check_invoice,
+    to_procountor_invoice,
+)
 from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.documents import Seller
+from tilisilta.domain.documents import Invoice, Seller
 from tilisilta.domain.identifiers import vat_number_for_business_id
 from tilisilta.domain.validation import (
     Severity,
@@ -112,6 +117,15 @@ def test_connection(
 
 
 # -- sending invoices ---------------------------------------------------------------------
+class RegisterSync(Protocol):
+    """Makes sure Procountor's customer and product registers hold what an invoice refers to."""
+
+    def links_for(self, invoice: Invoice) -> RegisterLinks:
+        """Create or update the customer and products as the connection's options say; the ids
+        to link the invoice to. Raises ApiError (or a subclass) with a plain message."""
+        ...
+
+
 class InvoiceDeliverer:
     operation = SEND_INVOICE
     local_kind = INVOICE
@@ -123,11 +137,13 @@ class InvoiceDeliverer:
         *,
         bank_account: str,
         context: ValidationContext,
+        registers: RegisterSync | None = None,
     ) -> None:
         self.client = client
         self.options = options
         self.bank_account = bank_account
         self.context = context
+        self.registers = registers
 
     def check(self, document: Document) -> DataIssue | None:
         invoice = load_invoice(document)
@@ -152,7 +168,10 @@ class InvoiceDeliverer:
     def deliver(self, attempt: Attempt) -> Outcome:
         invoice = load_invoice(attempt.document)
         if attempt.external_id is None:
-            payload = to_procountor_invoice(invoice, self.options, bank_account=self.bank_account)
+            links = self.registers.links_for(invoice) if self.registers else RegisterLinks()
+            payload = to_procountor_invoice(
+                invoice, self.options, bank_account=self.bank_account, links=links
+            )
             created = self.client.create_invoice(payload)
             attempt.checkpoint(
                 str(created["id"]),

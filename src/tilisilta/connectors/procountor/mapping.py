@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -39,6 +41,14 @@ CREDIT_NOTE_TEXT = {
     "en": "Credit note for invoice {number}{dated}.",
 }
 DATED = {"fi": ", päivätty {d}", "sv": " daterad {d}", "en": " dated {d}"}
+
+
+@dataclass(frozen=True)
+class RegisterLinks:
+    """Procountor register ids to link an invoice to: its customer and its rows' products."""
+
+    partner_id: int | None = None
+    product_ids: Mapping[str, int] = field(default_factory=dict)  # product code -> productId
 
 
 def check_invoice(invoice: Invoice, options: ProcountorOptions) -> list[Problem]:
@@ -203,9 +213,14 @@ def _header_vat_status(invoice: Invoice, options: ProcountorOptions) -> int:
 
 
 def to_procountor_invoice(
-    invoice: Invoice, options: ProcountorOptions, *, bank_account: str
+    invoice: Invoice,
+    options: ProcountorOptions,
+    *,
+    bank_account: str,
+    links: RegisterLinks | None = None,
 ) -> dict[str, Any]:
     """The POST /invoices body. Call only when :func:`check_invoice` found nothing."""
+    links = links or RegisterLinks()
     reference, reference_type = payment_reference(invoice)
     payment_info: dict[str, Any] = {
         "paymentMethod": "BANK_TRANSFER",
@@ -221,6 +236,11 @@ def to_procountor_invoice(
         {
             "product": line.description,
             **({"productCode": line.product_code} if line.product_code else {}),
+            **(
+                {"productId": links.product_ids[line.product_code]}
+                if line.product_code and line.product_code in links.product_ids
+                else {}
+            ),
             "quantity": line.quantity,
             "unit": UNIT_BY_CODE[unit_code(line.unit) or line.unit],
             "unitPrice": line.unit_price,
@@ -246,6 +266,8 @@ def to_procountor_invoice(
         "originalInvoiceNumber": invoice.number,
         "notes": notes,
     }
+    if links.partner_id is not None:
+        payload["partnerId"] = links.partner_id
     if invoice.supply_date and invoice.supply_date != invoice.invoice_date:
         payload["deliveryStartDate"] = invoice.supply_date.isoformat()
         payload["deliveryEndDate"] = invoice.supply_date.isoformat()
