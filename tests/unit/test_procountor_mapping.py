@@ -127,3 +127,17 @@ def test_the_channel_follows_what_the_customer_can_receive() -> None:
     )
     assert channel(email=None) == "MAIL"
     assert channel(email=None, address={"country": "FI"}) == "NO_SENDING"
+
+
+def test_a_rate_the_company_does_not_use_is_named_with_the_rates_in_use() -> None:
+    from decimal import Decimal
+
+    from tilisilta.connectors.procountor.vat_settings import VatSettings
+
+    options = OPTIONS.model_copy(
+        update={"vat_settings": VatSettings(sales_percentages=[Decimal("25.5"), Decimal(0)])}
+    )
+    problems = check_invoice(Invoice.model_validate(invoice("1001")), options)
+    [rate] = [p for p in problems if p.rule == "procountor_vat_rate"]
+    assert rate.field == "lines[2].vat_rate"
+    assert "13.5 % is not in use" in rate.message and "0, 25.5" in rate.message

@@ -197,6 +197,52 @@ def connection_vat_status(name: str, treatment: VatTreatment, status: int) -> No
         raise fail(str(exc)) from exc
 
 
+@connection_app.command("fetch-vat")
+def connection_fetch_vat(name: str) -> None:
+    """Fetch the company's VAT defaults from Procountor and map what is still unmapped."""
+    from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
+    from tilisilta.http.errors import RemoteError
+
+    rt = runtime()
+    try:
+        fetched = fetch_vat_settings(rt.store, rt.box, rt.clock, name)
+    except (LookupError, RemoteError) as exc:
+        raise fail(str(exc)) from exc
+    rates = ", ".join(f"{r.normalize():f} %" for r in fetched.settings.sales_percentages)
+    console.print(f"VAT rates in use for sales: {rates or 'none'}")
+    for treatment, status in sorted(fetched.mapped.items()):
+        console.print(f"mapped {treatment} → {fetched.settings.describe(status)}")
+    _print_vat_mapping(name)
+
+
+@connection_app.command("vat")
+def connection_vat(name: str) -> None:
+    """Show how VAT treatments map to the company's Procountor VAT statuses."""
+    _print_vat_mapping(name)
+
+
+def _print_vat_mapping(name: str) -> None:
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            options = ProcountorOptions.model_validate(repo.find_connection(session, name).options)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    settings = options.vat_settings
+    table = Table("treatment", "Procountor VAT status", "enabled for sales")
+    for treatment in VatTreatment:
+        status = options.vat_statuses.get(treatment.value)
+        if status is None:
+            table.add_row(treatment.value, "[yellow]not mapped[/yellow]", "-")
+            continue
+        described = settings.describe(status) if settings else str(status)
+        enabled = "?" if settings is None else ("yes" if settings.sales_status(status) else "no")
+        table.add_row(treatment.value, described, enabled)
+    console.print(table)
+    if settings is None:
+        console.print(f"Fetch the company's statuses with `tilisilta connection fetch-vat {name}`.")
+
+
 @secrets_app.command("rotate")
 def secrets_rotate() -> None:
     """Re-encrypt all stored secrets with the newest key.

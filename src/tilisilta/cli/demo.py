@@ -23,11 +23,14 @@ def demo(
     console.rule("Tilisilta demo")
     console.print(f"Data folder: {folder.resolve()} (SQLite); Procountor: in-process sandbox")
     result = run_demo(folder, faults=faults)
-    console.rule("1. Import")
+    console.rule("1. Procountor VAT settings")
+    for treatment, status in sorted({**result.vat.kept, **result.vat.mapped}.items()):
+        console.print(f"{treatment} → VAT status {result.vat.settings.describe(status)}")
+    console.rule("2. Import")
     print_import_report(result.imported)
-    console.rule("2. Send to Procountor")
+    console.rule("3. Send to Procountor")
     print_send_summary(result.sent)
-    console.rule("3. Check")
+    console.rule("4. Check")
     sent = result.sent.count("sent")
     if result.first_run:
         console.print(

@@ -18,9 +18,9 @@ from tilisilta.clock import Clock, SystemClock, today
 from tilisilta.connectors.files.flows import ImportReport, import_invoices
 from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
+from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoice_file
-from tilisilta.domain.documents import VatTreatment
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
@@ -40,6 +40,7 @@ SANDBOX_URL = "http://procountor.sandbox/api"
 class DemoResult:
     folder: Path
     imported: ImportReport
+    vat: VatFetch
     sent: SendSummary
     sandbox_invoices: int
     dropped_responses: int
@@ -75,11 +76,6 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
                 redirect_uri=REDIRECT_URI,
                 sending=SendingOption.APPROVE_AND_SEND,
             )
-            # Beyond Procountor's four documented statuses the numbers are per company; these
-            # are the demo company's, as its VAT defaults (ALV-oletukset) list them.
-            options.vat_statuses.update(
-                {VatTreatment.EU_SERVICES: 7, VatTreatment.DOMESTIC_REVERSE_CHARGE: 9}
-            )
             repo.add_connection(
                 session,
                 box,
@@ -97,6 +93,11 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
             connection = repo.find_connection(session, CONNECTION)
             connection.secrets = box.seal({"client_secret": client_secret, "api_key": api_key})
 
+    transport = SyncASGITransport(sandbox.app)
+    # Beyond Procountor's four documented VAT statuses the numbers are per company: read the
+    # company's VAT defaults and map the rest by their descriptions.
+    vat = fetch_vat_settings(store, box, clock, CONNECTION, transport=transport)
+
     data_file = demo_invoice_file(_demo_day(clock), folder / "invoices.json")
     imported = import_invoices(store, clock, company=COMPANY_ID, path=data_file)
 
@@ -105,7 +106,6 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         sandbox.faults.drop_after_commit = 0.15
         sandbox.faults.error_5xx = 0.05
         sandbox.faults.only = r"^(POST|PUT) /api/invoices"
-    transport = SyncASGITransport(sandbox.app)
     try:
         sent = send_invoices(
             store,
@@ -123,6 +123,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     return DemoResult(
         folder=folder,
         imported=imported,
+        vat=vat,
         sent=sent,
         sandbox_invoices=len(held),
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),

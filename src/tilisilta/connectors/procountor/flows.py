@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tilisilta.clock import Clock, today
 from tilisilta.connectors.common import transport_outcome
 from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.connectors.procountor.company_facts import CompanyFacts, read_company_facts
 from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
 from tilisilta.connectors.procountor.mapping import (
     RegisterLinks,
@@ -135,13 +136,14 @@ class InvoiceDeliverer:
         client: ProcountorClient,
         options: ProcountorOptions,
         *,
-        bank_account: str,
+        facts: CompanyFacts,
         context: ValidationContext,
         registers: RegisterSync | None = None,
     ) -> None:
         self.client = client
         self.options = options
-        self.bank_account = bank_account
+        self.facts = facts
+        self.bank_account = options.bank_account or facts.default_iban or ""
         self.context = context
         self.registers = registers
 
@@ -150,7 +152,7 @@ class InvoiceDeliverer:
         problems = [
             p for p in validate_invoice(invoice, self.context) if p.severity is Severity.ERROR
         ]
-        problems += check_invoice(invoice, self.options)
+        problems += check_invoice(invoice, self.options, self.facts)
         if not problems:
             return None
         return DataIssue(
@@ -290,19 +292,24 @@ def send_invoices(
         )
     try:
         try:
-            bank_account = options.bank_account or _default_bank_account(client)
+            facts = read_company_facts(client)
         except AuthenticationFailed as exc:
             summary.aborted = credentials_refused(exc.message)
             return summary
         except RemoteError as exc:
             summary.aborted = f"Procountor could not be reached: {exc}"
             return summary
+        bank_problem = _bank_account_problem(options, facts)
+        if bank_problem:
+            summary.aborted = bank_problem
+            return summary
+        bank_account = options.bank_account or facts.default_iban or ""
         context = ValidationContext(
             today=today(clock),
             seller=seller.model_copy(update={"iban": bank_account}),
             known_invoices=known,
         )
-        deliverer = InvoiceDeliverer(client, options, bank_account=bank_account, context=context)
+        deliverer = InvoiceDeliverer(client, options, facts=facts, context=context)
         runner = DeliveryRunner(
             store,
             clock,
@@ -342,9 +349,13 @@ def _business_id(value: object) -> str:
     return str(value or "")
 
 
-def _default_bank_account(client: ProcountorClient) -> str:
-    accounts = client.bank_accounts()
-    if not accounts:
-        raise ApiError(400, "the Procountor company has no bank account")
-    preferred = [a for a in accounts if a.get("defaultForInvoice")] or accounts
-    return str(preferred[0].get("iban") or preferred[0].get("accountNumber"))
+def _bank_account_problem(options: ProcountorOptions, facts: CompanyFacts) -> str | None:
+    if not facts.ibans:
+        return "the Procountor company has no bank account: add one in Procountor first"
+    wanted = (options.bank_account or "").replace(" ", "")
+    if wanted and wanted not in facts.ibans:
+        return (
+            f"bank account {options.bank_account} is not one of the Procountor company's accounts "
+            f"({', '.join(facts.ibans)}): correct the connection's bank account"
+        )
+    return None

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tilisilta.connectors.procountor.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
+from tilisilta.connectors.procountor.company_facts import CompanyFacts
 from tilisilta.connectors.procountor.options import ChannelChoice, ProcountorOptions
 from tilisilta.domain.documents import Invoice, InvoiceKind, Party, VatTreatment
 from tilisilta.domain.references import compact, make_finnish_reference
@@ -51,9 +52,12 @@ class RegisterLinks:
     product_ids: Mapping[str, int] = field(default_factory=dict)  # product code -> productId
 
 
-def check_invoice(invoice: Invoice, options: ProcountorOptions) -> list[Problem]:
-    """What Procountor needs beyond the domain rules: mapped VAT statuses, units, countries,
-    and the fields the chosen invoice channel requires."""
+def check_invoice(
+    invoice: Invoice, options: ProcountorOptions, facts: CompanyFacts | None = None
+) -> list[Problem]:
+    """What Procountor needs beyond the domain rules: mapped VAT statuses enabled for sales,
+    rates the company uses, units, countries, an open period for the invoice date, and the
+    fields the chosen invoice channel requires."""
     label = document_label(invoice)
     problems: list[Problem] = []
 
@@ -62,7 +66,43 @@ def check_invoice(invoice: Invoice, options: ProcountorOptions) -> list[Problem]
             Problem(document=label, field=field, value=value, message=message, fix=fix, rule=rule)
         )
 
+    if facts is not None:
+        closed = facts.period_problem(invoice.invoice_date)
+        if closed:
+            add(
+                "invoice_date",
+                invoice.invoice_date.isoformat(),
+                f"{closed}; Procountor refuses invoices dated there",
+                "open the period (or fiscal year) in Procountor, or change the invoice date",
+                "procountor_open_period",
+            )
+    settings = options.vat_settings
     for i, line in enumerate(invoice.lines, start=1):
+        status = options.vat_statuses.get(line.vat_treatment.value)
+        if settings is not None and status is not None and not settings.sales_status(status):
+            add(
+                f"lines[{i}].vat_treatment",
+                line.vat_treatment.value,
+                f"VAT status {settings.describe(status)} mapped for "
+                f"'{TREATMENT_NAMES[line.vat_treatment]}' is not enabled for sales in Procountor",
+                "enable it for sales in Procountor (ALV-oletukset), or map the treatment to "
+                "another status with `tilisilta connection vat-status`",
+                "procountor_vat_status_sales",
+            )
+        if (
+            settings is not None
+            and settings.sales_percentages
+            and (line.vat_rate not in settings.sales_percentages)
+        ):
+            rates = ", ".join(f"{r.normalize():f}" for r in sorted(settings.sales_percentages))
+            add(
+                f"lines[{i}].vat_rate",
+                f"{line.vat_rate.normalize():f}",
+                f"VAT rate {line.vat_rate.normalize():f} % is not in use in the Procountor "
+                f"company (in use: {rates})",
+                "take the rate into use in Procountor, or correct the tax in the ERP",
+                "procountor_vat_rate",
+            )
         if line.vat_treatment.value not in options.vat_statuses:
             name = TREATMENT_NAMES[line.vat_treatment]
             add(
@@ -102,6 +142,18 @@ def check_invoice(invoice: Invoice, options: ProcountorOptions) -> list[Problem]
             "the invoice is to be sent by email but the customer has no email address",
             "add the customer's email address, or choose another channel",
             "procountor_channel_email",
+        )
+    address = customer.address
+    if channel in ("MAIL", "ELECTRONIC_INVOICE") and not (
+        address.street and address.postal_code and address.city
+    ):
+        add(
+            "customer.address",
+            None,
+            "the invoice is to be sent by mail or as an e-invoice, which needs the customer's "
+            "street, postal code and city",
+            "complete the customer's address, or choose another channel",
+            "procountor_channel_address",
         )
     if channel == "ELECTRONIC_INVOICE" and not (
         customer.einvoice_address and customer.einvoice_operator

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tilisilta.domain.documents import VatTreatment
+from tilisilta.connectors.procountor.vat_settings import VatSettings
+from tilisilta.domain.documents import JournalType, VatTreatment
 
 BASE_URLS = {
     "production": "https://api.procountor.com/api",
@@ -42,6 +43,12 @@ def default_vat_statuses() -> dict[str, int]:
     }
 
 
+def default_payment_journals() -> dict[str, JournalType]:
+    # Procountor payment event type → the ERP journal a fetched payment is booked in; a type not
+    # listed goes to the bank journal.
+    return {"CASH": JournalType.CASH}
+
+
 class ProcountorOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,6 +58,8 @@ class ProcountorOptions(BaseModel):
     channel: ChannelChoice = ChannelChoice.AUTO
     bank_account: str | None = None  # IBAN; None: the company's default account for invoices
     vat_statuses: dict[str, int] = Field(default_factory=default_vat_statuses)
+    payment_journals: dict[str, JournalType] = Field(default_factory=default_payment_journals)
+    vat_settings: VatSettings | None = None  # the company's VAT defaults, once fetched
     rate_limit_per_second: float = 10.0  # Procountor allows 20/s per client; keep headroom
     timeout_seconds: float = 120.0
 

@@ -1,0 +1,56 @@
+"""Flow: fetch the company's VAT defaults from Procountor into the connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.procountor.flows import open_client
+from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.vat_settings import (
+    VatSettings,
+    parse_vat_defaults,
+    suggest_statuses,
+)
+from tilisilta.crypto import SecretBox
+from tilisilta.store.companies import find_connection
+from tilisilta.store.engine import Store
+
+
+@dataclass
+class VatFetch:
+    settings: VatSettings
+    mapped: dict[str, int] = field(default_factory=dict)  # newly mapped from the descriptions
+    kept: dict[str, int] = field(default_factory=dict)  # mapped before, left as they were
+
+
+def fetch_vat_settings(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> VatFetch:
+    """Store the VAT percentages and statuses; map treatments that have no status yet by the
+    statuses' descriptions. A mapping a person made is never overwritten."""
+    with store.session() as session:
+        connection = find_connection(session, name)
+        client, options = open_client(connection, box, clock, transport)
+    try:
+        settings = parse_vat_defaults(client.vat_defaults())
+    finally:
+        client.close()
+    suggested = suggest_statuses(settings)
+    with store.session() as session:
+        connection = find_connection(session, name)
+        options = ProcountorOptions.model_validate(connection.options)
+        kept = dict(options.vat_statuses)
+        mapped = {t: s for t, s in suggested.items() if t not in kept}
+        options.vat_statuses = {**mapped, **kept}
+        options.vat_settings = settings
+        connection.options = options.model_dump(mode="json")
+        connection.updated_at = clock.now()
+    return VatFetch(settings=settings, mapped=mapped, kept=kept)

@@ -1,0 +1,103 @@
+"""Checks against the Procountor company before sending: VAT settings, periods, bank account."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.factories import invoice
+from tests.support import Hub, make_hub
+from tilisilta.clock import ManualClock
+from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
+from tilisilta.store.companies import find_connection
+from tilisilta.store.models import Connection
+
+
+def _options(hub: Hub) -> ProcountorOptions:
+    with hub.store.session() as session:
+        return ProcountorOptions.model_validate(find_connection(session, "pc").options)
+
+
+def _set_options(hub: Hub, **changes: object) -> None:
+    with hub.store.session() as session:
+        conn = find_connection(session, "pc")
+        conn.options = {**conn.options, **changes}
+
+
+def test_fetching_vat_settings_maps_what_is_unmapped_by_description(hub: Hub) -> None:
+    _set_options(hub, vat_statuses={"domestic": 1})
+    fetched = fetch_vat_settings(
+        hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport
+    )
+    options = _options(hub)
+    assert options.vat_settings is not None
+    assert [f"{r:f}" for r in options.vat_settings.sales_percentages] == ["0", "10", "13.5", "25.5"]
+    assert fetched.kept == {"domestic": 1}
+    assert options.vat_statuses["eu_services"] == 7  # "EU community sales (services)"
+    assert options.vat_statuses["eu_goods"] == 5
+    assert options.vat_statuses["export"] == 3
+    assert options.vat_statuses["domestic_reverse_charge"] == 9
+    assert options.vat_statuses["no_vat"] == 12
+
+
+def test_a_mapping_made_by_hand_is_never_overwritten(hub: Hub) -> None:
+    _set_options(hub, vat_statuses={"domestic": 1, "eu_goods": 6})
+    fetch_vat_settings(hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport)
+    assert _options(hub).vat_statuses["eu_goods"] == 6
+
+
+def test_a_status_not_enabled_for_sales_is_a_data_issue(hub: Hub, tmp_path: Path) -> None:
+    _set_options(hub, vat_statuses={"domestic": 6})  # 6 is purchase-only in this company
+    fetch_vat_settings(hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport)
+    hub.import_invoices([invoice("1001")], tmp_path)
+    [line] = hub.send().lines
+    assert line.state == "data_issue"
+    assert "VAT status 6 ('EU community purchases (goods)')" in (line.message or "")
+    assert "not enabled for sales" in (line.message or "")
+    assert hub.procountor.invoices() == []
+
+
+def test_an_invoice_dated_in_a_closed_period_is_stopped_before_sending(
+    hub: Hub, tmp_path: Path
+) -> None:
+    hub.procountor.sandbox.close_period(hub.procountor.company_id, date(2026, 6, 10))
+    hub.import_invoices([invoice("1001")], tmp_path)
+    [line] = hub.send().lines
+    assert line.state == "data_issue"
+    assert "the period for date 2026-06-10 is closed in Procountor" in (line.message or "")
+    assert hub.procountor.invoices() == []
+
+
+def test_a_bank_account_that_is_not_the_companys_stops_the_run(
+    sqlite_store,
+    box,
+    clock: ManualClock,
+    settings,
+    procountor,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    hub = make_hub(
+        sqlite_store, box, clock, settings, procountor, bank_account="FI21 1234 5600 0007 85"
+    )
+    hub.import_invoices([invoice("1001")], tmp_path)
+    summary = hub.send()
+    assert summary.aborted is not None
+    assert "FI21 1234 5600 0007 85 is not one of the Procountor company's accounts" in (
+        summary.aborted
+    )
+    assert procountor.credentials["iban"] in summary.aborted
+    assert procountor.invoices() == []
+
+
+def test_mail_needs_a_street_address(hub: Hub, tmp_path: Path) -> None:
+    doc = invoice("1001", channel="mail")
+    doc["customer"]["address"] = {"city": "Helsinki", "country": "FI"}
+    hub.import_invoices([doc], tmp_path)
+    [line] = hub.send().lines
+    assert line.state == "data_issue"
+    assert "street, postal code and city" in (line.message or "")
+    with hub.store.session() as session:
+        assert session.scalar(select(Connection.state)) == "draft"
