@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tilisilta.cli import companies, demo, exchanges, sandbox, sending
+from tilisilta.cli import companies, demo, exchanges, payments, registers, sandbox, sending
 from tilisilta.cli.runtime import console, runtime
 
 app = typer.Typer(
@@ -21,6 +21,11 @@ app.add_typer(companies.secrets_app, name="secrets")
 app.add_typer(sending.import_app, name="import")
 app.add_typer(sending.send_app, name="send")
 app.add_typer(exchanges.exchange_app, name="exchange")
+app.add_typer(payments.fetch_app, name="fetch")
+procountor = typer.Typer(help="Procountor registers: customers and products.", no_args_is_help=True)
+procountor.add_typer(registers.customers_app, name="customers")
+procountor.add_typer(registers.products_app, name="products")
+app.add_typer(procountor, name="procountor")
 app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
 app.command("demo")(demo.demo)

@@ -24,8 +24,11 @@ class Document(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     def content_hash(self) -> str:
-        """A stable fingerprint of the content, to notice a document that changed after sending."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A stable fingerprint of the content, to notice a document that changed after sending.
+        Fields left at their defaults are not part of it, so adding an optional field to a
+        model never makes every stored document look changed."""
+        content = self.model_dump(mode="json", exclude_defaults=True)
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -110,6 +113,13 @@ class InvoiceLine(Document):
     vat_exemption_reason: str | None = None  # basis text or VATEX code, for 0 % lines
     supply_date: date | None = None  # defaults to the invoice's
     net_amount: Decimal | None = None  # as the ERP computed it; checked against the arithmetic
+    account: str | None = None  # revenue account, when the ERP codes rows itself
+    dimensions: dict[str, str] = Field(default_factory=dict)  # dimension name -> item code
+
+    @property
+    def coded(self) -> bool:
+        """Whether the row carries its own accounting (account or dimension items)."""
+        return bool(self.account or self.dimensions)
 
     @property
     def computed_net(self) -> Decimal:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tilisilta.domain.documents import Document as Canonical
 from tilisilta.domain.documents import Invoice
 from tilisilta.store.models import Document
 
@@ -20,23 +21,22 @@ class Upsert(StrEnum):
     UNCHANGED = "unchanged"
 
 
-def upsert_invoice(
-    session: Session, company_id: int, invoice: Invoice, now: datetime
+def upsert_document(
+    session: Session, company_id: int, kind: str, ref: str, record: Canonical, now: datetime
 ) -> tuple[Document, Upsert]:
-    digest = invoice.content_hash()
+    """Store a canonical record under (company, kind, ref); a new version only when it changed."""
+    digest = record.content_hash()
     existing = session.scalar(
         select(Document).where(
-            Document.company_id == company_id,
-            Document.kind == INVOICE,
-            Document.ref == invoice.number,
+            Document.company_id == company_id, Document.kind == kind, Document.ref == ref
         )
     )
-    payload = invoice.model_dump(mode="json")
+    payload = record.model_dump(mode="json")
     if existing is None:
         doc = Document(
             company_id=company_id,
-            kind=INVOICE,
-            ref=invoice.number,
+            kind=kind,
+            ref=ref,
             version=1,
             content_hash=digest,
             payload=payload,
@@ -53,6 +53,12 @@ def upsert_invoice(
     existing.payload = payload
     existing.updated_at = now
     return existing, Upsert.CHANGED
+
+
+def upsert_invoice(
+    session: Session, company_id: int, invoice: Invoice, now: datetime
+) -> tuple[Document, Upsert]:
+    return upsert_document(session, company_id, INVOICE, invoice.number, invoice, now)
 
 
 def load_invoice(document: Document) -> Invoice:

@@ -152,4 +152,7 @@ class Binding(Base):
     external_id: Mapped[str] = mapped_column(String(100))
     sent_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     sent_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # What the hub last learned of the record's state there (e.g. PARTLY_PAID, PAID), so that
+    # scheduled reads can leave finished records alone.
+    remote_status: Mapped[str | None] = mapped_column(String(30), default=None)
     created_at: Mapped[datetime]

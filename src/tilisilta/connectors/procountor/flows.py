@@ -11,6 +11,13 @@ from sqlalchemy import select
 
 from tilisilta.clock import Clock, today
 from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.procountor.accounting import (
+    AccountingCatalog,
+    AccountingFailed,
+    accounting_problems,
+    apply_row_accounting,
+    read_catalog,
+)
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.company_facts import CompanyFacts, read_company_facts
 from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
@@ -24,6 +31,7 @@ from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice, Seller
 from tilisilta.domain.identifiers import vat_number_for_business_id
 from tilisilta.domain.validation import (
+    Problem,
     Severity,
     ValidationContext,
     document_label,
@@ -126,6 +134,14 @@ class RegisterSync(Protocol):
         to link the invoice to. Raises ApiError (or a subclass) with a plain message."""
         ...
 
+    def problems(self, invoice: Invoice) -> list[Problem]:
+        """Data issues to report before any call (e.g. a customer without a customer number)."""
+        ...
+
+
+class RegisterRefused(ApiError):
+    """A customer or product could not be made right in Procountor; the message says it all."""
+
 
 class InvoiceDeliverer:
     operation = SEND_INVOICE
@@ -139,7 +155,9 @@ class InvoiceDeliverer:
         facts: CompanyFacts,
         context: ValidationContext,
         registers: RegisterSync | None = None,
+        catalog: AccountingCatalog | None = None,
     ) -> None:
+        self.catalog = catalog or AccountingCatalog()
         self.client = client
         self.options = options
         self.facts = facts
@@ -153,6 +171,12 @@ class InvoiceDeliverer:
             p for p in validate_invoice(invoice, self.context) if p.severity is Severity.ERROR
         ]
         problems += check_invoice(invoice, self.options, self.facts)
+        if self.registers is not None:
+            problems += self.registers.problems(invoice)
+        if any(line.coded for line in invoice.lines):
+            problems += accounting_problems(
+                invoice, self.catalog, create_items=self.options.create_dimension_items
+            )
         if not problems:
             return None
         return DataIssue(
@@ -180,6 +204,7 @@ class InvoiceDeliverer:
                 status=created.get("status", "UNFINISHED"),
                 number=created.get("invoiceNumber"),
                 channel=created.get("invoiceChannel", payload["invoiceChannel"]),
+                receipt=created.get("ledgerReceiptId"),
             )
         assert attempt.external_id is not None
         if attempt.reconcile_required or "status" not in attempt.progress:
@@ -188,8 +213,13 @@ class InvoiceDeliverer:
                 status=remote.get("status"),
                 number=remote.get("invoiceNumber"),
                 channel=remote.get("invoiceChannel"),
+                receipt=remote.get("ledgerReceiptId"),
             )
         status = attempt.progress["status"]
+        coded = any(line.coded for line in invoice.lines)
+        if coded and status == "UNFINISHED" and not attempt.progress.get("accounted"):
+            apply_row_accounting(self.client, invoice, attempt.progress["receipt"], self.catalog)
+            attempt.checkpoint(accounted=True)
         wanted = self.options.sending
         if wanted in ("approve", "approve_and_send") and status == "UNFINISHED":
             self.client.approve_invoice(attempt.external_id)
@@ -211,6 +241,8 @@ class InvoiceDeliverer:
     def explain(self, error: Exception) -> Outcome:
         if isinstance(error, AuthenticationFailed):
             raise RunAborted(credentials_refused(error.message)) from error
+        if isinstance(error, AccountingFailed | RegisterRefused):
+            return Refused(error.message)
         if isinstance(error, ApiError):
             if error.status == 409:
                 return RetryLater(f"Procountor reported a conflict: {error.message}")
@@ -293,6 +325,7 @@ def send_invoices(
     try:
         try:
             facts = read_company_facts(client)
+            catalog = read_catalog(client) if _any_coded(chosen) else AccountingCatalog()
         except AuthenticationFailed as exc:
             summary.aborted = credentials_refused(exc.message)
             return summary
@@ -309,7 +342,22 @@ def send_invoices(
             seller=seller.model_copy(update={"iban": bank_account}),
             known_invoices=known,
         )
-        deliverer = InvoiceDeliverer(client, options, facts=facts, context=context)
+        registers = None
+        if options.create_customers or options.create_products:
+            from tilisilta.connectors.procountor.registers import ProcountorRegisters
+
+            registers = ProcountorRegisters.prepare(
+                store,
+                clock,
+                client,
+                options,
+                connection_id=connection_id,
+                connection_name=connection_name,
+                company_id=company.id,
+            )
+        deliverer = InvoiceDeliverer(
+            client, options, facts=facts, context=context, catalog=catalog, registers=registers
+        )
         runner = DeliveryRunner(
             store,
             clock,
@@ -347,6 +395,15 @@ def _business_id(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("code")
     return str(value or "")
+
+
+def _any_coded(documents: list[Document]) -> bool:
+    """Whether any row carries its own account or dimensions (then the run reads the catalog)."""
+    return any(
+        line.get("account") or line.get("dimensions")
+        for doc in documents
+        for line in doc.payload.get("lines", [])
+    )
 
 
 def _bank_account_problem(options: ProcountorOptions, facts: CompanyFacts) -> str | None:

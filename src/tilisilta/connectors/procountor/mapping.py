@@ -309,7 +309,10 @@ def to_procountor_invoice(
         "counterParty": _counterparty(invoice.customer),
         "billingAddress": _address(invoice.customer),
         "paymentInfo": payment_info,
-        "extraInfo": {"accountingByRow": False, "unitPricesIncludeVat": False},
+        "extraInfo": {
+            "accountingByRow": any(line.coded for line in invoice.lines),
+            "unitPricesIncludeVat": False,
+        },
         "discountPercent": Decimal(0),
         "invoiceRows": rows,
         "invoiceChannel": invoice_channel(invoice, options),

@@ -60,8 +60,14 @@ class ProcountorOptions(BaseModel):
     vat_statuses: dict[str, int] = Field(default_factory=default_vat_statuses)
     payment_journals: dict[str, JournalType] = Field(default_factory=default_payment_journals)
     vat_settings: VatSettings | None = None  # the company's VAT defaults, once fetched
+    create_dimension_items: bool = False  # add a missing item to an existing dimension
     rate_limit_per_second: float = 10.0  # Procountor allows 20/s per client; keep headroom
     timeout_seconds: float = 120.0
+    # Registers: before an invoice, create or update its customer (found by customer number)
+    # and its rows' products (by code) in Procountor, and link the invoice to them.
+    create_customers: bool = False
+    create_products: bool = False
+    product_group: str | None = None  # group of the products the hub creates; made if absent
 
 
 class ProcountorSecrets(BaseModel):

@@ -4,6 +4,8 @@ sandbox in another process. They are never faulted, rate limited or recorded."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -12,7 +14,8 @@ from starlette.routing import Route
 
 from tilisilta.clock import ManualClock
 
-from .jsonio import JSONResponse
+from .checks import parse_date
+from .jsonio import JSONResponse, loads
 
 if TYPE_CHECKING:
     from .sandbox import ProcountorSandbox
@@ -69,6 +72,62 @@ def admin_routes(sb: ProcountorSandbox) -> list[Route]:
             return _error(404, "no such company")
         return JSONResponse(sb.invoices(int(raw)))
 
+    async def payment_request(request: Request) -> tuple[int, int, Decimal, date, dict[str, Any]]:
+        """Company id, invoice id, amount and date of a payment/reversal body (JSON numbers are
+        read as exact decimals; a decimal string is accepted too)."""
+        cid, iid = request.path_params["company_id"], request.path_params["invoice_id"]
+        if not (cid.isdigit() and iid.isdigit()):
+            raise KeyError("no such company or invoice")
+        try:
+            body = loads(await request.body() or b"{}")
+        except ValueError:
+            raise _BadRequest("the body must be a JSON object") from None
+        if not isinstance(body, dict):
+            raise _BadRequest("the body must be a JSON object")
+        amount = body.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, int | Decimal | str):
+            raise _BadRequest("amount must be a number")
+        try:
+            value = Decimal(amount)
+        except ArithmeticError:
+            raise _BadRequest("amount must be a number") from None
+        day = parse_date(body.get("date"))
+        if day is None:
+            raise _BadRequest("date must be YYYY-MM-DD")
+        return int(cid), int(iid), value, day, body
+
+    async def add_payment(request: Request) -> Response:
+        try:
+            cid, iid, amount, day, body = await payment_request(request)
+            kind = body.get("type", "REFERENCEPAYMENT")
+            if not isinstance(kind, str):
+                raise _BadRequest("type must be a payment event type")
+            event = sb.allocate_payment(cid, iid, amount, day, type=kind)
+        except _BadRequest as problem:
+            return _error(400, str(problem))
+        except KeyError as problem:
+            return _error(404, str(problem.args[0]) if problem.args else "not found")
+        except ValueError as problem:
+            return _error(409, str(problem))
+        return JSONResponse(event, status_code=201)
+
+    async def add_reversal(request: Request) -> Response:
+        try:
+            cid, iid, amount, day, _body = await payment_request(request)
+            event = sb.reverse_payment(cid, iid, amount, day)
+        except _BadRequest as problem:
+            return _error(400, str(problem))
+        except KeyError as problem:
+            return _error(404, str(problem.args[0]) if problem.args else "not found")
+        except ValueError as problem:
+            return _error(409, str(problem))
+        return JSONResponse(event, status_code=201)
+
+    async def webhook_outbox(request: Request) -> Response:
+        with sb.lock:
+            pushes = [{"url": url, "body": body} for url, body in sb.webhook_outbox]
+        return JSONResponse(pushes)
+
     async def request_counts(request: Request) -> Response:
         with sb.lock:
             counts = dict(sorted(sb.request_counts.items()))
@@ -80,6 +139,17 @@ def admin_routes(sb: ProcountorSandbox) -> list[Route]:
         Route("/_sandbox/faults", put_faults, methods=["PUT"]),
         Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
         Route("/_sandbox/companies/{company_id}/invoices", company_invoices, methods=["GET"]),
+        Route(
+            "/_sandbox/companies/{company_id}/invoices/{invoice_id}/payments",
+            add_payment,
+            methods=["POST"],
+        ),
+        Route(
+            "/_sandbox/companies/{company_id}/invoices/{invoice_id}/reversals",
+            add_reversal,
+            methods=["POST"],
+        ),
+        Route("/_sandbox/webhooks/outbox", webhook_outbox, methods=["GET"]),
         Route("/_sandbox/requests", request_counts, methods=["GET"]),
     ]
 

@@ -18,14 +18,17 @@ from starlette.routing import Route
 
 from tilisilta.sandbox.common.faults import FaultMiddleware
 
-from . import enums, invoices, ledger, paging, registers
+from . import enums, invoices, ledger, paging
 from . import errors as e
 from .admin import admin_routes
-from .auth import Caller, authenticate, token_endpoint
-from .checks import parse_date, parse_datetime
+from .attachment_api import AttachmentApi
+from .auth import token_endpoint
 from .errors import ApiError
-from .jsonio import JSONResponse, loads
+from .handlers import Handlers
+from .jsonio import JSONResponse
+from .payment_api import PaymentApi
 from .recording import RequestRecorder
+from .register_api import RegisterApi
 from .state import SandboxCompany
 
 if TYPE_CHECKING:
@@ -40,9 +43,15 @@ THROTTLE_BODY = {"errors": [{"status": 429, "message": e.TOO_MANY_REQUESTS}]}
 
 
 def build_app(sb: ProcountorSandbox) -> Starlette:
-    api = ProcountorApi(sb)
+    routes = (
+        ProcountorApi(sb).routes()
+        + RegisterApi(sb).routes()
+        + PaymentApi(sb).routes()
+        + AttachmentApi(sb).routes()
+        + admin_routes(sb)
+    )
     return Starlette(
-        routes=api.routes() + admin_routes(sb),
+        routes=routes,
         middleware=[
             Middleware(RequestRecorder, sandbox=sb),
             Middleware(
@@ -70,9 +79,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return ApiError(exc.status_code, message).response()
 
 
-class ProcountorApi:
-    def __init__(self, sb: ProcountorSandbox) -> None:
-        self.sb = sb
+class ProcountorApi(Handlers):
+    """Authentication, company data, invoices and ledger receipts."""
 
     def routes(self) -> list[Route]:
         r = Route
@@ -83,7 +91,6 @@ class ProcountorApi:
             r("/api/bankaccounts", self.bank_accounts, methods=["GET"]),
             r("/api/vats/default", self.vats, methods=["GET"]),
             r("/api/coa", self.coa, methods=["GET"]),
-            r("/api/dimensions", self.dimensions, methods=["GET"]),
             r("/api/currencies", self.currencies, methods=["GET"]),
             r("/api/fiscalyears", self.fiscal_years, methods=["GET"]),
             r("/api/invoices", self.search_invoices, methods=["GET"]),
@@ -97,40 +104,7 @@ class ProcountorApi:
             r("/api/invoices/{id}/notes", self.notes, methods=["PUT"]),
             r("/api/ledgerreceipts/{ids}", self.get_receipts, methods=["GET"]),
             r("/api/ledgerreceipts/{id}", self.update_receipt, methods=["PUT"]),
-            r("/api/businesspartners", self.search_partners, methods=["GET"]),
-            r("/api/businesspartners", self.create_partner, methods=["POST"]),
-            r("/api/businesspartners/{ids}", self.get_partners, methods=["GET"]),
-            r("/api/businesspartners/{id}", self.replace_partner, methods=["PUT"]),
-            r("/api/businesspartners/{id}", self.patch_partner, methods=["PATCH"]),
-            r("/api/products", self.search_products, methods=["GET"]),
-            r("/api/products", self.create_product, methods=["POST"]),
-            r("/api/products/{ids}", self.get_products, methods=["GET"]),
         ]
-
-    # --- plumbing --------------------------------------------------------------------------
-
-    def _caller(self, request: Request) -> Caller:
-        with self.sb.lock:
-            return authenticate(self.sb, request)
-
-    async def _json(self, request: Request) -> Any:
-        raw = await request.body()
-        if not raw:
-            raise ApiError(400, e.INVALID_JSON)
-        media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if media_type != "application/json":
-            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE")
-        try:
-            return loads(raw)
-        except ValueError:
-            raise ApiError(400, e.INVALID_JSON) from None
-
-    @staticmethod
-    def _id(request: Request) -> int:
-        raw = request.path_params["id"]
-        if not raw.isdigit():
-            raise ApiError(404, e.NOT_FOUND)
-        return int(raw)
 
     # --- auth and company data -------------------------------------------------------------
 
@@ -211,26 +185,6 @@ class ProcountorApi:
             for a in c.accounts.values()
         ]
         return JSONResponse({"ledgerAccounts": accounts})
-
-    async def dimensions(self, request: Request) -> Response:
-        c = self._caller(request).company
-        name = (request.query_params.get("name") or "").lower()
-        code_name = (request.query_params.get("codeName") or "").lower()
-        result = []
-        for dimension in c.dimensions.values():
-            if name not in dimension.name.lower():
-                continue
-            items = []
-            for item in dimension.items:
-                if code_name not in item.code_name.lower():
-                    continue
-                rendered: dict[str, Any] = {"id": item.id, "codeName": item.code_name}
-                if not item.active:
-                    rendered["status"] = "P"  # Procountor marks inactive items with "P"
-                rendered["description"] = item.description
-                items.append(rendered)
-            result.append({"id": dimension.id, "name": dimension.name, "items": items})
-        return JSONResponse(result)
 
     async def currencies(self, request: Request) -> Response:
         self._caller(request)
@@ -317,123 +271,6 @@ class ProcountorApi:
             receipt = ledger.update_receipt(c, receipt_id, payload, self.sb.clock.now(), reconcile)
             return JSONResponse(copy.deepcopy(receipt))
 
-    # --- business partners -----------------------------------------------------------------
-
-    async def create_partner(self, request: Request) -> Response:
-        c = self._caller(request).company
-        payload = await self._json(request)
-        with self.sb.lock:
-            return JSONResponse(registers.create_partner(c, payload, self.sb.clock.now()))
-
-    async def get_partners(self, request: Request) -> Response:
-        c = self._caller(request).company
-        with self.sb.lock:
-            body = paging.batch_get(request.path_params["ids"], c.partners.get, copy.deepcopy)
-        return JSONResponse(body)
-
-    async def replace_partner(self, request: Request) -> Response:
-        c = self._caller(request).company
-        partner_id = self._id(request)
-        payload = await self._json(request)
-        with self.sb.lock:
-            body = registers.replace_partner(c, partner_id, payload, self.sb.clock.now())
-        return JSONResponse(body)
-
-    async def patch_partner(self, request: Request) -> Response:
-        c = self._caller(request).company
-        partner_id = self._id(request)
-        payload = await self._json(request)
-        version = request.query_params.get("version")
-        with self.sb.lock:
-            body = registers.patch_partner(c, partner_id, payload, version, self.sb.clock.now())
-        return JSONResponse(body)
-
-    async def search_partners(self, request: Request) -> Response:
-        c = self._caller(request).company
-        query = request.query_params
-        kind = query.get("type")
-        if kind is not None and kind not in enums.PARTNER_TYPES:
-            raise ApiError(400, e.INVALID_VALUE, field="type")
-        customer_number = query.get("customerNumber")
-        active = paging.bool_param(query, "active", True)
-        # Procountor reads these two filters from HTTP headers, not the query string.
-        name = _header_text(request, "name")
-        identifier = _header_text(request, "identifier")
-
-        def wanted(p: dict[str, Any]) -> bool:
-            invoicing = p.get("invoicingInfo", {})
-            return (
-                (kind is None or p["type"] == kind)
-                and (customer_number is None or invoicing.get("customerNumber") == customer_number)
-                and p["registryInfo"]["active"] == active
-                and (name is None or name.lower() in p["name"].lower())
-                and (identifier is None or invoicing.get("identifier") == identifier)
-            )
-
-        with self.sb.lock:
-            body = paging.paginate(
-                [p for p in c.partners.values() if wanted(p)],
-                query,
-                {"orderById": lambda p: p["id"]},
-                lambda p: int(p["id"]),
-                registers.partner_basic_info,
-            )
-        return JSONResponse(body)
-
-    # --- products --------------------------------------------------------------------------
-
-    async def create_product(self, request: Request) -> Response:
-        c = self._caller(request).company
-        payload = await self._json(request)
-        with self.sb.lock:
-            return JSONResponse(registers.create_product(c, payload))
-
-    async def get_products(self, request: Request) -> Response:
-        c = self._caller(request).company
-        with self.sb.lock:
-            body = paging.batch_get(request.path_params["ids"], c.products.get, copy.deepcopy)
-        return JSONResponse(body)
-
-    async def search_products(self, request: Request) -> Response:
-        c = self._caller(request).company
-        query = request.query_params
-        name = (query.get("name") or "").lower()
-        code = (query.get("code") or "").lower()
-        kind = query.get("type")
-        if kind is not None and kind not in enums.PRODUCT_TYPES:
-            raise ApiError(400, e.INVALID_VALUE, field="type")
-        active = query.get("active")
-        active_flag = None if active is None else paging.bool_param(query, "active", True)
-
-        def wanted(p: dict[str, Any]) -> bool:
-            return (
-                name in p["name"].lower()
-                and code in str(p.get("code", "")).lower()
-                and (kind is None or p["type"] == kind)
-                and (active_flag is None or p["active"] == active_flag)
-            )
-
-        with self.sb.lock:
-            body = paging.paginate(
-                [p for p in c.products.values() if wanted(p)],
-                query,
-                {"orderById": lambda p: p["id"]},
-                lambda p: int(p["id"]),
-                copy.deepcopy,
-            )
-        return JSONResponse(body)
-
-
-def _header_text(request: Request, name: str) -> str | None:
-    """Header values arrive as latin-1 text; a client may have sent UTF-8 bytes."""
-    value = request.headers.get(name)
-    if value is None:
-        return None
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-
 
 def _search_invoices(c: SandboxCompany, request: Request) -> dict[str, Any]:
     query = request.query_params
@@ -443,16 +280,13 @@ def _search_invoices(c: SandboxCompany, request: Request) -> dict[str, Any]:
     original = query.get("originalInvoiceNumber")
     number = paging.int_param(query, "invoiceNumber")
     partner = paging.int_param(query, "businessPartnerId")
-    start, end = _date_param(query, "startDate"), _date_param(query, "endDate")
-    due_start, due_end = _date_param(query, "dueStartDate"), _date_param(query, "dueEndDate")
-    v_start, v_end = (
-        _datetime_param(query, "versionStartDate"),
-        _datetime_param(query, "versionEndDate"),
-    )
-    c_start, c_end = (
-        _datetime_param(query, "createdStartDate"),
-        _datetime_param(query, "createdEndDate"),
-    )
+    start, end = paging.date_param(query, "startDate"), paging.date_param(query, "endDate")
+    due_start = paging.date_param(query, "dueStartDate")
+    due_end = paging.date_param(query, "dueEndDate")
+    v_start = paging.datetime_param(query, "versionStartDate")
+    v_end = paging.datetime_param(query, "versionEndDate")
+    c_start = paging.datetime_param(query, "createdStartDate")
+    c_end = paging.datetime_param(query, "createdEndDate")
 
     def wanted(invoice: dict[str, Any]) -> bool:
         created = c.invoice_created[invoice["id"]]
@@ -486,23 +320,3 @@ def _search_invoices(c: SandboxCompany, request: Request) -> dict[str, Any]:
         lambda i: int(i["id"]),
         lambda i: invoices.basic_info(c, i),
     )
-
-
-def _date_param(query: Any, name: str) -> str | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    parsed = parse_date(raw)
-    if parsed is None:
-        raise ApiError(400, e.INVALID_VALUE, field=name)
-    return parsed.isoformat()
-
-
-def _datetime_param(query: Any, name: str) -> str | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    parsed = parse_datetime(raw)
-    if parsed is None:
-        raise ApiError(400, e.INVALID_VALUE, field=name)
-    return parsed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")

@@ -10,6 +10,7 @@ from starlette.datastructures import QueryParams
 
 from . import enums
 from . import errors as e
+from .checks import parse_date, parse_datetime
 from .errors import ApiError
 
 T = TypeVar("T")
@@ -49,6 +50,28 @@ def bool_param(query: QueryParams, name: str, default: bool) -> bool:
     raise ApiError(400, e.INVALID_VALUE, field=name)
 
 
+def date_param(query: QueryParams, name: str) -> str | None:
+    """A ``YYYY-MM-DD`` filter as an ISO string (comparable with stored dates)."""
+    raw = query.get(name)
+    if raw is None:
+        return None
+    parsed = parse_date(raw)
+    if parsed is None:
+        raise ApiError(400, e.INVALID_VALUE, field=name)
+    return parsed.isoformat()
+
+
+def datetime_param(query: QueryParams, name: str) -> str | None:
+    """A ``versionStartDate``-style filter as ``YYYY-MM-DDTHH:MM:SS`` (comparable with versions)."""
+    raw = query.get(name)
+    if raw is None:
+        return None
+    parsed = parse_datetime(raw)
+    if parsed is None:
+        raise ApiError(400, e.INVALID_VALUE, field=name)
+    return parsed.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def page_params(query: QueryParams) -> tuple[int, int]:
     size = int_param(query, "size", DEFAULT_SIZE)
     page = int_param(query, "page", 0)
@@ -61,15 +84,19 @@ def page_params(query: QueryParams) -> tuple[int, int]:
 
 
 def order(
-    query: QueryParams, keys: Mapping[str, Callable[[T], Any]], id_of: Callable[[T], int]
+    query: QueryParams,
+    keys: Mapping[str, Callable[[T], Any]],
+    id_of: Callable[[T], int],
+    default_descending: bool = True,
 ) -> tuple[Callable[[T], Any], bool]:
-    """The first ``orderBy*`` parameter present wins; ties and the default go by id DESC."""
+    """The first ``orderBy*`` parameter present wins; ties and the default go by id (DESC unless
+    the endpoint says otherwise)."""
     for name, value in query.multi_items():
         if name in keys:
             if value not in enums.ORDER:
                 raise ApiError(400, e.INVALID_VALUE, field=name)
             return _then_by_id(keys[name], id_of), value == "DESC"
-    return id_of, True
+    return id_of, default_descending
 
 
 def _then_by_id(key: Callable[[T], Any], id_of: Callable[[T], int]) -> Callable[[T], Any]:
@@ -82,13 +109,15 @@ def paginate(
     keys: Mapping[str, Callable[[T], Any]],
     id_of: Callable[[T], int],
     render: Callable[[T], dict[str, Any]],
+    default_descending: bool = True,
 ) -> dict[str, Any]:
     size, page = page_params(query)
-    sort_key, descending = order(query, keys, id_of)
+    sort_key, descending = order(query, keys, id_of, default_descending)
     previous = int_param(query, "previousId")
     ordered = sorted(items, key=sort_key, reverse=descending)
     if previous is not None:
-        id_desc = dict(query).get("orderById", "DESC") == "DESC"
+        default = "DESC" if default_descending else "ASC"
+        id_desc = dict(query).get("orderById", default) == "DESC"
         ordered = [i for i in ordered if (id_of(i) < previous if id_desc else id_of(i) > previous)]
     chunk = ordered[page * size : (page + 1) * size]
     # Procountor often leaves totalCount out; the sandbox always does, so clients cannot rely on it.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 import random
 import threading
+import uuid
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,11 +17,17 @@ from starlette.applications import Starlette
 from tilisilta.clock import Clock, SystemClock
 from tilisilta.sandbox.common.faults import FaultPlan
 
+from . import payments, webhooks
 from .app import build_app
+from .attachments import metas as attachment_metas
+from .errors import ApiError
 from .invoices import read
 from .ratelimit import RateLimiter
 from .recording import LoggedRequest
 from .state import AccessToken, ApiKey, SandboxClient, SandboxCompany, new_company, timestamp
+from .webhooks import Delivery
+
+WebhookSender = Callable[[str, dict[str, Any]], None]
 
 DEFAULT_RATE_PER_SECOND = 20.0
 DEMO_REDIRECT_URI = "http://localhost:8080/procountor/callback"
@@ -41,6 +50,11 @@ class ProcountorSandbox:
         self.rate_limiter = RateLimiter(self.clock, self.faults, DEFAULT_RATE_PER_SECOND)
         self.request_log: list[LoggedRequest] = []
         self.request_counts: Counter[str] = Counter()
+        #: Webhook pushes land here unless ``webhook_sender`` is replaced (no network by default).
+        self.webhook_outbox: list[tuple[str, dict[str, Any]]] = []
+        #: Pushes whose sender raised: (url, body, the exception's repr).
+        self.webhook_errors: list[tuple[str, dict[str, Any], str]] = []
+        self.webhook_sender: WebhookSender = self._collect_webhook
         self.app: Starlette = build_app(self)
 
     # --- setup -----------------------------------------------------------------------------
@@ -48,6 +62,14 @@ class ProcountorSandbox:
     def new_secret(self) -> str:
         with self.lock:
             return f"{self._rng.getrandbits(160):040x}"
+
+    def new_uuid(self) -> str:
+        with self.lock:
+            return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def new_boundary(self) -> str:
+        with self.lock:
+            return f"procountor-sandbox-{self._rng.getrandbits(96):024x}"
 
     def register_client(
         self, client_id: str, client_secret: str, redirect_uri: str
@@ -149,6 +171,82 @@ class ProcountorSandbox:
             period.status = "CLOSED"
             period.modified = timestamp(self.clock.now())
 
+    # --- payments (what only the bank or Procountor itself can cause) -------------------------
+
+    def allocate_payment(
+        self,
+        company_id: int,
+        invoice_id: int,
+        amount: Decimal,
+        day: date,
+        *,
+        type: str = "REFERENCEPAYMENT",
+    ) -> dict[str, Any]:
+        """A bank allocation of ``amount`` (invoice currency) to an approved sales invoice: a PAID
+        payment event; the invoice becomes PARTLY_PAID, or PAID once fully paid. Pushes
+        ``INVOICE_PAYMENT_CREATED``. Raises KeyError for an unknown company or invoice and
+        ValueError when Procountor would not allow it (status, amount, closed period)."""
+        amount = _decimal(amount)
+        return self._payment_hook(
+            company_id,
+            invoice_id,
+            lambda c, now: payments.allocate(c, invoice_id, amount, day, type, now),
+        )
+
+    def reverse_payment(
+        self, company_id: int, invoice_id: int, amount: Decimal, day: date
+    ) -> dict[str, Any]:
+        """Undo ``amount`` (positive, at most what was paid): a negative CORRECTION event; the
+        invoice goes back to PARTLY_PAID, or to the status it had before it was paid (NOT_SENT,
+        APPROVED or SENT). Pushes ``INVOICE_PAYMENT_CREATED``. Raises like allocate_payment."""
+        amount = _decimal(amount)
+        return self._payment_hook(
+            company_id,
+            invoice_id,
+            lambda c, now: payments.reverse(c, invoice_id, amount, day, now),
+        )
+
+    def _payment_hook(
+        self,
+        company_id: int,
+        invoice_id: int,
+        action: Callable[[SandboxCompany, datetime], dict[str, Any]],
+    ) -> dict[str, Any]:
+        with self.lock:
+            company = self.companies.get(company_id)
+            if company is None:
+                raise KeyError(f"no company {company_id}")
+            now = self.clock.now()
+            try:
+                event = action(company, now)
+            except ApiError as refused:
+                if refused.status == 404:
+                    raise KeyError(f"no invoice {invoice_id} in company {company_id}") from None
+                problems = ", ".join(
+                    f"{item.get('field') or 'invoice'}: {item['message']}"
+                    for item in refused.errors
+                )
+                raise ValueError(problems) from None
+            deliveries = webhooks.payment_created(company, event, now)
+        self.deliver(deliveries)
+        return event
+
+    # --- webhooks --------------------------------------------------------------------------
+
+    def _collect_webhook(self, url: str, body: dict[str, Any]) -> None:
+        with self.lock:
+            self.webhook_outbox.append((url, body))
+
+    def deliver(self, deliveries: list[Delivery]) -> None:
+        """Hand pushes to ``webhook_sender``, outside the sandbox lock. A failing sender is
+        recorded in ``webhook_errors``; the API call that caused the push still succeeds."""
+        for url, body in deliveries:
+            try:
+                self.webhook_sender(url, copy.deepcopy(body))
+            except Exception as problem:
+                with self.lock:
+                    self.webhook_errors.append((url, body, repr(problem)))
+
     # --- inspection ------------------------------------------------------------------------
 
     def invoices(self, company_id: int) -> list[dict[str, Any]]:
@@ -164,7 +262,34 @@ class ProcountorSandbox:
                 copy.deepcopy(company.ledger_receipts[i]) for i in sorted(company.ledger_receipts)
             ]
 
+    def payment_events(self, company_id: int) -> list[dict[str, Any]]:
+        """Every payment event of a company, by id."""
+        with self.lock:
+            company = self.companies[company_id]
+            events = company.payment_events
+            return [payments.render(events[i]) for i in sorted(events)]
+
+    def attachments(self, company_id: int) -> list[dict[str, Any]]:
+        """The metadata of every attachment of a company, by id."""
+        with self.lock:
+            return attachment_metas(self.companies[company_id])
+
     def record(self, entry: LoggedRequest, template: str) -> None:
         with self.lock:
             self.request_log.append(entry)
             self.request_counts[template] += 1
+
+
+def _decimal(amount: Any) -> Decimal:
+    """Money for the hooks: a Decimal, an int or a decimal string, never a float."""
+    if isinstance(amount, bool | float):
+        raise TypeError("amount must be a Decimal (or an int or a decimal string), not a float")
+    if not isinstance(amount, Decimal | int | str):
+        raise TypeError(f"amount must be a Decimal, not {type(amount).__name__}")
+    try:
+        value = Decimal(amount)
+    except ArithmeticError:
+        raise ValueError(f"amount {amount!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"amount {amount!r} is not a finite number")
+    return value

@@ -24,7 +24,11 @@ ID_BASES = {
     "transaction": 700_001,
     "partner": 200_001,
     "product": 300_001,
+    "product_group": 400_001,
     "reference": 1_000,
+    "payment_event": 800_001,
+    "attachment": 600_001,
+    "dimension_item": 6_001,
 }
 
 
@@ -173,6 +177,14 @@ SEED_DIMENSIONS = (
 )
 
 
+@dataclass
+class StoredAttachment:
+    """An attachment's metadata as the API shows it, and the file itself."""
+
+    meta: dict[str, Any]
+    content: bytes
+
+
 def local_now(moment: datetime) -> datetime:
     """Procountor timestamps are Finnish local time without a zone, to the second."""
     return moment.astimezone(HELSINKI).replace(tzinfo=None, microsecond=0)
@@ -214,7 +226,15 @@ class SandboxCompany:
     ledger_created: dict[int, str] = field(default_factory=dict, repr=False)
     partners: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     products: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+    product_groups: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     references: set[str] = field(default_factory=set, repr=False)
+    #: Payment events by event id (ids are per company, like every Procountor id).
+    payment_events: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+    #: The status an invoice had before its first payment, to return to when payments are undone.
+    unpaid_status: dict[int, str] = field(default_factory=dict, repr=False)
+    attachments: dict[int, StoredAttachment] = field(default_factory=dict, repr=False)
+    #: Registered webhooks by uuid.
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _next: dict[str, int] = field(default_factory=lambda: dict(ID_BASES), repr=False)
 
     @property

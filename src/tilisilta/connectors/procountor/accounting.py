@@ -1,0 +1,191 @@
+"""Accounting by row: each invoice row's account and dimension items, written onto the invoice's
+ledger receipt (accounts and dimensions live only there in Procountor).
+
+The recipe: create the invoice with ``accountingByRow``, read its ledger receipt, set the account
+and dimension items on the ENTRY rows, and write it back with the version read. A stale version
+means someone else changed the receipt in between: read it again and retry once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.domain.documents import Invoice
+from tilisilta.domain.validation import Problem, document_label
+from tilisilta.http.errors import ApiError
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: int
+    name: str
+    items: dict[str, int]  # active items: code name (lower case) -> id
+
+
+@dataclass(frozen=True)
+class AccountingCatalog:
+    """The chart of accounts and dimensions of the company, read once per run."""
+
+    accounts: frozenset[str] = frozenset()
+    dimensions: dict[str, Dimension] = field(default_factory=dict)  # lower-case name -> dimension
+
+    def dimension(self, name: str) -> Dimension | None:
+        return self.dimensions.get(name.strip().lower())
+
+
+class AccountingFailed(ApiError):
+    """The ledger receipt could not be read or written back."""
+
+
+def read_catalog(client: ProcountorClient) -> AccountingCatalog:
+    coa = client.call("GET", "/coa", repeatable=True) or {}
+    accounts = frozenset(
+        str(a["ledgerAccountCode"]) for a in coa.get("ledgerAccounts", []) if a.get("active", True)
+    )
+    dimensions = {}
+    for dim in client.call("GET", "/dimensions", repeatable=True) or []:
+        items = {
+            str(i["codeName"]).lower(): int(i["id"])
+            for i in dim.get("items", [])
+            if not i.get("status")  # "P" marks an inactive item
+        }
+        dimensions[str(dim["name"]).strip().lower()] = Dimension(
+            int(dim["id"]), str(dim["name"]), items
+        )
+    return AccountingCatalog(accounts, dimensions)
+
+
+def accounting_problems(
+    invoice: Invoice, catalog: AccountingCatalog, *, create_items: bool
+) -> list[Problem]:
+    """What stops the rows' accounting before anything is sent, in the words bookkeepers know."""
+    label = document_label(invoice)
+    problems: list[Problem] = []
+    for i, line in enumerate(invoice.lines, start=1):
+        if line.account and line.account not in catalog.accounts:
+            problems.append(
+                Problem(
+                    document=label,
+                    field=f"lines[{i}].account",
+                    value=line.account,
+                    message=f"No {line.account} account in Procountor",
+                    fix="check the accounts available in Procountor and use one of them, or "
+                    "add the account to Procountor's chart of accounts",
+                    rule="procountor_account",
+                )
+            )
+        for name, item in line.dimensions.items():
+            dimension = catalog.dimension(name)
+            if dimension is None:
+                problems.append(
+                    Problem(
+                        document=label,
+                        field=f"lines[{i}].dimensions",
+                        value=name,
+                        message=f"The dimension {name} does not exist in Procountor",
+                        fix="create the dimension in Procountor with the same name (dimensions "
+                        "cannot be created through the API)",
+                        rule="procountor_dimension",
+                    )
+                )
+            elif item.lower() not in dimension.items and not create_items:
+                problems.append(
+                    Problem(
+                        document=label,
+                        field=f"lines[{i}].dimensions.{name}",
+                        value=item,
+                        message=f"Dimension {dimension.name} has no item {item} in Procountor",
+                        fix="add the item in Procountor, or let the connection create missing "
+                        "items (create_dimension_items)",
+                        rule="procountor_dimension_item",
+                    )
+                )
+    return problems
+
+
+def apply_row_accounting(
+    client: ProcountorClient,
+    invoice: Invoice,
+    receipt_id: int | str,
+    catalog: AccountingCatalog,
+) -> None:
+    """Write each row's account and dimension items onto the ledger receipt."""
+    for attempt in (1, 2):
+        try:
+            receipt = client.call("GET", f"/ledgerreceipts/{receipt_id}", repeatable=True)
+        except ApiError as exc:
+            raise AccountingFailed(
+                exc.status,
+                f"Could not retrieve account coding for invoice {invoice.number} from "
+                f"Procountor ({exc.message})",
+            ) from exc
+        _code_entries(client, invoice, receipt, catalog)
+        try:
+            client.call("PUT", f"/ledgerreceipts/{receipt_id}", repeatable=True, json_body=receipt)
+            return
+        except ApiError as exc:
+            stale = exc.status == 400 and "version" in exc.message.lower()
+            if stale and attempt == 1:
+                continue  # changed since we read it: read again and retry once
+            raise AccountingFailed(
+                exc.status,
+                f"Could not update account coding for invoice {invoice.number} in Procountor"
+                f"{' (someone else changed it at the same time)' if stale else ''} "
+                f"({exc.message})",
+            ) from exc
+
+
+def _code_entries(
+    client: ProcountorClient,
+    invoice: Invoice,
+    receipt: dict[str, Any],
+    catalog: AccountingCatalog,
+) -> None:
+    entries = [t for t in receipt.get("transactions", []) if t.get("transactionType") == "ENTRY"]
+    if len(entries) != len(invoice.lines):
+        raise AccountingFailed(
+            409,
+            f"Could not retrieve account coding for invoice {invoice.number} from Procountor: "
+            f"the ledger receipt has {len(entries)} rows for {len(invoice.lines)} invoice rows",
+        )
+    for line, entry in zip(invoice.lines, entries, strict=True):
+        if line.account:
+            entry["account"] = line.account
+        values = []
+        for name, item in line.dimensions.items():
+            dimension = catalog.dimension(name)
+            if dimension is None:  # checked before sending; a dimension removed since then
+                raise AccountingFailed(400, f"The dimensions {name} do not exist in Procountor")
+            values.append(
+                {
+                    "dimensionId": dimension.id,
+                    "itemId": _item_id(client, dimension, item),
+                    "value": entry["accountingValue"],
+                }
+            )
+        if values:
+            entry["dimensionItemValues"] = values
+
+
+def _item_id(client: ProcountorClient, dimension: Dimension, code: str) -> int:
+    known = dimension.items.get(code.lower())
+    if known is not None:
+        return known
+    try:
+        created = client.call(
+            "POST",
+            f"/dimensions/{dimension.id}/items",
+            repeatable=False,
+            json_body={"codeName": code, "description": code},
+        )
+        item_id = int(created["id"])
+    except ApiError:
+        # Perhaps created by an earlier attempt whose answer was lost: look before giving up.
+        fresh = read_catalog(client).dimension(dimension.name)
+        if fresh is None or code.lower() not in fresh.items:
+            raise
+        item_id = fresh.items[code.lower()]
+    dimension.items[code.lower()] = item_id
+    return item_id
