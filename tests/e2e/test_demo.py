@@ -30,6 +30,9 @@ def test_demo_sends_the_valid_documents_and_explains_the_refused_ones(
     # The refused ones say why, naming the value and the fix.
     assert "24 %" in out and "25.5" in out
     assert (folder / "tilisilta.db").exists()
+    # Procountor then paid some invoices: in full, in part, and one payment reversed.
+    assert "16 new payments" in out and "10 now paid, 6 partly paid" in out
+    assert "1 negative or zero events left for a person" in out
 
     second = runner.invoke(app, ["demo", "--dir", str(folder)])
     assert second.exit_code == 0, second.output

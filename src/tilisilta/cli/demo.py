@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tilisilta.cli.payments import print_fetch_report
 from tilisilta.cli.runtime import console
 from tilisilta.cli.sending import print_import_report, print_send_summary
 
@@ -30,7 +31,9 @@ def demo(
     print_import_report(result.imported)
     console.rule("3. Send to Procountor")
     print_send_summary(result.sent)
-    console.rule("4. Check")
+    console.rule("4. Payments from Procountor")
+    print_fetch_report(result.paid, selected=False)
+    console.rule("5. Check")
     sent = result.sent.count("sent")
     if result.first_run:
         console.print(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from tilisilta.clock import Clock, SystemClock, today
 from tilisilta.connectors.files.flows import ImportReport, import_invoices
 from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
+from tilisilta.connectors.procountor.payments import PaymentFetchReport, fetch_payments
 from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoice_file
@@ -42,6 +45,7 @@ class DemoResult:
     imported: ImportReport
     vat: VatFetch
     sent: SendSummary
+    paid: PaymentFetchReport
     sandbox_invoices: int
     dropped_responses: int
     first_run: bool
@@ -116,6 +120,16 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
             all_unsent=True,
             transport=transport,
         )
+        sandbox.faults.update({"drop_after_commit": 0, "error_5xx": 0})
+        _customers_pay(sandbox, remote_company.company_id, today(clock))
+        paid = fetch_payments(
+            store,
+            box,
+            clock,
+            settings,
+            connection_name=CONNECTION,
+            transport=transport,
+        )
     finally:
         transport.close()
     held = sandbox.invoices(remote_company.company_id)
@@ -125,10 +139,29 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         imported=imported,
         vat=vat,
         sent=sent,
+        paid=paid,
         sandbox_invoices=len(held),
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),
         first_run=first_run,
     )
+
+
+def _customers_pay(sandbox: ProcountorSandbox, company_id: int, day: date) -> None:
+    """In Procountor, the bank allocates customers' payments: some in full, some in part, and
+    one payment is reversed after it was allocated (a negative correction)."""
+    invoices = [
+        inv for inv in sandbox.invoices(company_id) if inv["status"] == "SENT" and _total(inv) > 0
+    ]
+    for n, inv in enumerate(invoices[:16]):
+        total = _total(inv)
+        amount = total if n < 10 else (total / 2).quantize(Decimal("0.01"))
+        sandbox.allocate_payment(company_id, inv["id"], amount, day)
+        if n == 15:
+            sandbox.reverse_payment(company_id, inv["id"], amount, day)
+
+
+def _total(remote_invoice: dict[str, Any]) -> Decimal:
+    return Decimal(str(remote_invoice["invoiceSumInfo"][0]["invoiceSumTotal"]))
 
 
 def _demo_day(clock: Clock) -> date:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_UP, Decimal, InvalidOperation
 from typing import Any
 
 import httpx
@@ -25,7 +25,7 @@ from tilisilta.connectors.procountor.errors import credentials_refused, explain_
 from tilisilta.connectors.procountor.flows import open_client
 from tilisilta.connectors.procountor.payments_client import MAX_INVOICE_IDS, PaymentEventReader
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
+from tilisilta.domain.documents import Invoice, InvoiceKind, JournalType, Payment
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 from tilisilta.ledger.outcomes import Category, State
 from tilisilta.settings import Settings
@@ -275,7 +275,9 @@ def _store_chunk(
                 entries.append(_log_entry(connection_id, document, payment, kind, candidate, now))
             if not payments:
                 continue
-            line.status = PAID if line.paid >= line.total else PARTLY_PAID
+            line.status = (
+                PAID if line.paid >= line.total - _rounding_slack(invoice) else PARTLY_PAID
+            )
             if line.status != candidate.status:
                 changed.setdefault(line.status, []).append(candidate.binding_id)
         # Added last and in bulk: one flush instead of one per payment.
@@ -360,3 +362,9 @@ def _log_entry(
         created_at=now,
         updated_at=now,
     )
+
+
+def _rounding_slack(invoice: Invoice) -> Decimal:
+    """Procountor rounds VAT row by row, the hub per rate (EN 16931): the totals may differ by
+    up to half a cent a row. A payment of Procountor's total must still settle the invoice."""
+    return (Decimal("0.005") * len(invoice.lines)).quantize(Decimal("0.01"), rounding=ROUND_UP)
