@@ -128,6 +128,13 @@ class InvoiceLine(Document):
         )
 
 
+class FileCopy(Document):
+    """A file that travels with a document, e.g. the invoice as a PDF."""
+
+    name: NonEmpty
+    content_base64: str
+
+
 class VatSummary(Document):
     rate: Decimal
     net: Decimal
@@ -156,6 +163,7 @@ class Invoice(Document):
     channel: DeliveryChannel | None = None  # None: the connection's default
     stated_vat: dict[Decimal, Decimal] | None = None  # VAT per rate as the ERP computed it
     stated_total: Decimal | None = None  # gross total as the ERP computed it
+    pdf: FileCopy | None = None  # the invoice as printed, to attach in the accounting system
 
     def line_supply_date(self, line: InvoiceLine) -> date:
         return line.supply_date or self.supply_date or self.invoice_date

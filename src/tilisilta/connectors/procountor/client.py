@@ -120,17 +120,23 @@ class ProcountorClient:
         repeatable: bool,
         json_body: Any = None,
         params: dict[str, Any] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
     ) -> Any:
         """An authenticated call; a 401 is retried once with a fresh token."""
         for fresh_try in (False, True):
             token = self._current_token()
+            headers = {"Authorization": f"Bearer {token}"}
+            if content_type:
+                headers["Content-Type"] = content_type
             response = self.http.send(
                 method,
                 path,
                 repeatable=repeatable,
                 json_body=json_body,
                 params=params,
-                headers={"Authorization": f"Bearer {token}"},
+                headers=headers,
+                content=content,
             )
             if response.status_code == 401 and not fresh_try:
                 self._forget_token(token)

@@ -18,6 +18,7 @@ from tilisilta.connectors.procountor.accounting import (
     apply_row_accounting,
     read_catalog,
 )
+from tilisilta.connectors.procountor.attachments import attach_pdf
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.company_facts import CompanyFacts, read_company_facts
 from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
@@ -220,6 +221,17 @@ class InvoiceDeliverer:
         if coded and status == "UNFINISHED" and not attempt.progress.get("accounted"):
             apply_row_accounting(self.client, invoice, attempt.progress["receipt"], self.catalog)
             attempt.checkpoint(accounted=True)
+        if invoice.pdf and self.options.attach_pdf and "pdf" not in attempt.progress:
+            warning = attach_pdf(
+                self.client,
+                invoice,
+                attempt.external_id,
+                send_with_invoice=self.options.pdf_send_with_invoice,
+                shrink=self.options.shrink_pdf,
+            )
+            # Tried once only: a lost answer may still have attached it, and a copy twice is
+            # worse than a warning asking a person to look.
+            attempt.checkpoint(pdf=warning or "attached")
         wanted = self.options.sending
         if wanted in ("approve", "approve_and_send") and status == "UNFINISHED":
             self.client.approve_invoice(attempt.external_id)
@@ -235,7 +247,7 @@ class InvoiceDeliverer:
         return Delivered(
             attempt.external_id,
             note=f"{label} is Procountor invoice {number or '?'} (id {attempt.external_id}), "
-            f"{status}",
+            f"{status}" + _pdf_note(attempt.progress.get("pdf")),
         )
 
     def explain(self, error: Exception) -> Outcome:
@@ -395,6 +407,12 @@ def _business_id(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("code")
     return str(value or "")
+
+
+def _pdf_note(result: str | None) -> str:
+    if result is None or result == "attached":
+        return "; PDF copy attached" if result else ""
+    return f"; warning: {result}"
 
 
 def _any_coded(documents: list[Document]) -> bool:

@@ -61,6 +61,9 @@ class ProcountorOptions(BaseModel):
     payment_journals: dict[str, JournalType] = Field(default_factory=default_payment_journals)
     vat_settings: VatSettings | None = None  # the company's VAT defaults, once fetched
     create_dimension_items: bool = False  # add a missing item to an existing dimension
+    attach_pdf: bool = True  # attach the invoice's PDF copy when it has one
+    pdf_send_with_invoice: bool = False  # Procountor sends the PDF along with the invoice
+    shrink_pdf: bool = False  # compress the PDF before attaching it
     rate_limit_per_second: float = 10.0  # Procountor allows 20/s per client; keep headroom
     timeout_seconds: float = 120.0
     # Registers: before an invoice, create or update its customer (found by customer number)
