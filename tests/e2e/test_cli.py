@@ -145,6 +145,7 @@ def test_connection_test_names_the_wrong_credential(served, env, tmp_path: Path)
     assert "did not accept the credentials" in result.output
     assert "API key" in result.output
     assert "wrong-key" not in result.output
+    assert "salesOrGroupInvoices" in result.output  # the rights the API user needs
 
 
 def test_sending_needs_a_connection_and_a_choice(env) -> None:  # type: ignore[no-untyped-def]

@@ -33,7 +33,10 @@ def credentials_refused(detail: str) -> str:
         )
     else:
         which = "check the client id, client secret, redirect URI and API key"
-    return f"Procountor did not accept the credentials: {which} (Procountor said: {detail})"
+    return (
+        f"Procountor did not accept the credentials: {which} (Procountor said: {detail}). "
+        f"Once they are accepted, {RIGHTS}"
+    )
 
 
 def explain_refusal(error: ApiError, action: str) -> str:
