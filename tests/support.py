@@ -14,7 +14,7 @@ from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.common.transport import SyncASGITransport
-from tilisilta.sandbox.procountor import ProcountorSandbox
+from tilisilta.sandbox.procountor import ProcountorSandbox, SandboxCompany
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
@@ -92,3 +92,38 @@ def make_hub(
             now=clock.now(),
         )
     return Hub(store, box, clock, settings, procountor)
+
+
+@dataclass
+class SecondCompany:
+    """Another hub company with its own Procountor company, over a copy of the first connection."""
+
+    hub: Hub
+    remote: SandboxCompany
+    api_key: str
+    connection_id: int
+
+
+def add_second_company(first: Hub, **options: Any) -> SecondCompany:
+    sandbox = first.procountor.sandbox
+    remote = sandbox.add_company(name="Toinen Oy", business_id="0112038-9")
+    api_key = sandbox.issue_api_key(remote.company_id, first.procountor.credentials["client_id"])
+    with first.store.session() as session:
+        company = repo.create_company(session, "Toinen Oy", "0112038-9", first.clock.now())
+        original = repo.find_connection(session, first.connection)
+        copy = repo.duplicate_connection(
+            session, original, name="pc2", company=company, now=first.clock.now()
+        )
+        copy.secrets = first.box.seal({**first.box.open(copy.secrets), "api_key": api_key})
+        copy.options = {**copy.options, **options}
+        connection_id = copy.id
+    hub = Hub(
+        first.store,
+        first.box,
+        first.clock,
+        first.settings,
+        first.procountor,
+        connection="pc2",
+        company="0112038-9",
+    )
+    return SecondCompany(hub, remote, api_key, connection_id)

@@ -7,12 +7,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor
+from tests.support import Hub, Procountor, add_second_company
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
-from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Connection
 
@@ -27,22 +26,14 @@ def test_same_numbers_in_two_companies_go_to_their_own_procountor_company(
     tmp_path: Path,
 ) -> None:
     sandbox = procountor.sandbox
-    other = sandbox.add_company(name="Toinen Oy", business_id="0112038-9")
-    other_key = sandbox.issue_api_key(other.company_id, procountor.credentials["client_id"])
+    added = add_second_company(hub)
+    second, other = added.hub, added.remote
     with store.session() as session:
-        company = repo.create_company(session, "Toinen Oy", "0112038-9", clock.now())
-        first = repo.find_connection(session, "pc")
-        copy = repo.duplicate_connection(
-            session, first, name="pc2", company=company, now=clock.now()
-        )
-        secrets = box.open(copy.secrets)
-        copy.secrets = box.seal({**secrets, "api_key": other_key})
+        copy = session.get_one(Connection, added.connection_id)
         assert (
             ProcountorOptions.model_validate(copy.options).client_id
             == (procountor.credentials["client_id"])
         )
-    second = Hub(store, box, clock, settings, procountor, connection="pc2", company="0112038-9")
-
     hub.import_invoices([invoice("1001"), invoice("1002")], tmp_path)
     second.import_invoices([invoice("1001", due_date="2026-06-30")], tmp_path)
     assert [line.state for line in hub.send().lines] == ["sent", "sent"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor
+from tests.support import Hub, Procountor, add_second_company
 from tilisilta.cli.registers import RegistersContext, customers_app
 from tilisilta.cli.runtime import Runtime
 from tilisilta.clock import ManualClock
@@ -552,19 +552,12 @@ def test_two_companies_do_not_mix(
     tmp_path: Path,
 ) -> None:
     sandbox = procountor.sandbox
-    other = sandbox.add_company(name="Toinen Oy", business_id="0112038-9")
-    other_key = sandbox.issue_api_key(other.company_id, procountor.credentials["client_id"])
-    with store.session() as session:
-        company = repo.create_company(session, "Toinen Oy", "0112038-9", clock.now())
-        first = repo.find_connection(session, "pc")
-        second_connection = repo.duplicate_connection(
-            session, first, name="pc2", company=company, now=clock.now()
-        )
-        second_connection.secrets = box.seal({**box.open(first.secrets), "api_key": other_key})
-        second_connection.options = {**first.options, "create_customers": True}
-        first_id, second_id = first.id, second_connection.id
     set_options(hub, create_customers=True)
-    second = Hub(store, box, clock, settings, procountor, connection="pc2", company="0112038-9")
+    added = add_second_company(hub, create_customers=True)
+    second, other, other_key = added.hub, added.remote, added.api_key
+    with store.session() as session:
+        first_id = repo.find_connection(session, "pc").id
+    second_id = added.connection_id
     # The same customer code and number in both companies, with different data.
     hub.import_invoices([invoice("1001")], tmp_path)
     theirs = customer("C-1", "Toisen Asiakas Oy", business_id=None)

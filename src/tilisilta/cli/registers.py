@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from tilisilta.cli.runtime import Runtime, console, fail, runtime
-from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
+from tilisilta.connectors.procountor.errors import describe_failure
 from tilisilta.connectors.procountor.registers import (
     BindRefused,
     BindResult,
@@ -21,7 +21,7 @@ from tilisilta.connectors.procountor.registers import (
     fetch_customers,
     fetch_products,
 )
-from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
+from tilisilta.http.errors import RemoteError
 
 customers_app = typer.Typer(
     help="Procountor customers: match them to the hub's parties and bind them.",
@@ -58,12 +58,8 @@ def _run(action: str, call: Callable[[], Any]) -> Any:
         return call()
     except (LookupError, BindRefused) as exc:
         raise fail(str(exc)) from exc
-    except AuthenticationFailed as exc:
-        raise fail(credentials_refused(exc.message)) from exc
-    except ApiError as exc:
-        raise fail(explain_refusal(exc, action)) from exc
     except RemoteError as exc:
-        raise fail(f"Procountor could not be reached: {exc}") from exc
+        raise fail(describe_failure(exc, action)) from exc
 
 
 # -- customers ----------------------------------------------------------------------------------

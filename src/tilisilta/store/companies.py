@@ -9,7 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.identifiers import business_id_error, normalize_business_id
+from tilisilta.domain.documents import Seller
+from tilisilta.domain.identifiers import (
+    business_id_error,
+    normalize_business_id,
+    vat_number_for_business_id,
+)
 from tilisilta.store.models import Company, Connection
 
 
@@ -46,6 +51,15 @@ def find_company(session: Session, key: str) -> Company:
     if found is None:
         raise NotFound(f"no company {key!r}; see `tilisilta company list`")
     return found
+
+
+def seller_of(company: Company) -> Seller:
+    """The company as the seller printed on its invoices."""
+    return Seller(
+        name=company.name,
+        business_id=company.business_id,
+        vat_number=vat_number_for_business_id(company.business_id),
+    )
 
 
 def list_companies(session: Session) -> list[Company]:

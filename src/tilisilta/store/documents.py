@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -75,6 +77,11 @@ def invoices_by_number(session: Session, company_id: int, numbers: list[str]) ->
             )
         )
     )
+
+
+def invoice_totals(documents: Iterable[Document]) -> dict[str, Decimal]:
+    """Invoice number -> gross total, for checking what a credit note credits."""
+    return {inv.number: inv.gross_total for inv in map(load_invoice, documents)}
 
 
 def all_invoices(session: Session, company_id: int) -> list[Document]:

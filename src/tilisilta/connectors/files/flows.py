@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tilisilta.clock import Clock, today
-from tilisilta.domain.documents import Seller
-from tilisilta.domain.identifiers import vat_number_for_business_id
 from tilisilta.domain.validation import Problem, Severity, ValidationContext, validate_invoice
 from tilisilta.importers.invoices import ImportResult, parse_invoice_file
-from tilisilta.store.companies import find_company
-from tilisilta.store.documents import Upsert, all_invoices, load_invoice, upsert_invoice
+from tilisilta.store.companies import find_company, seller_of
+from tilisilta.store.documents import Upsert, all_invoices, invoice_totals, upsert_invoice
 from tilisilta.store.engine import Store
 
 
@@ -39,16 +37,11 @@ def import_invoices(store: Store, clock: Clock, *, company: str, path: Path) -> 
     now = clock.now()
     with store.session() as session:
         owner = find_company(session, company)
-        stored = (load_invoice(d) for d in all_invoices(session, owner.id))
-        known = {inv.number: inv.gross_total for inv in stored}
+        known = invoice_totals(all_invoices(session, owner.id))
         known.update({inv.number: inv.gross_total for inv in parsed.invoices})
         context = ValidationContext(
             today=today(clock),
-            seller=Seller(
-                name=owner.name,
-                business_id=owner.business_id,
-                vat_number=vat_number_for_business_id(owner.business_id),
-            ),
+            seller=seller_of(owner),
             known_invoices=known,
         )
         for invoice in parsed.invoices:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tilisilta.http.errors import ApiError
+from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 
 # Error codes Procountor (and our sandbox) put in ``errors[].message``.
 CODES = {
@@ -57,3 +57,12 @@ def explain_refusal(error: ApiError, action: str) -> str:
         )
     summary = "; ".join(known) if known else "see the details"
     return f"Procountor refused to {action}: {summary} (Procountor said: {detail})"
+
+
+def describe_failure(error: RemoteError, action: str) -> str:
+    """Any failure talking to Procountor, in plain words: credentials, a refusal, or no answer."""
+    if isinstance(error, AuthenticationFailed):
+        return credentials_refused(error.message)
+    if isinstance(error, ApiError):
+        return explain_refusal(error, action)
+    return f"Procountor could not be reached: {error}"

@@ -21,7 +21,11 @@ from tilisilta.connectors.procountor.accounting import (
 from tilisilta.connectors.procountor.attachments import attach_pdf
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.company_facts import CompanyFacts, read_company_facts
-from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
+from tilisilta.connectors.procountor.errors import (
+    credentials_refused,
+    describe_failure,
+    explain_refusal,
+)
 from tilisilta.connectors.procountor.mapping import (
     RegisterLinks,
     check_invoice,
@@ -29,8 +33,7 @@ from tilisilta.connectors.procountor.mapping import (
 )
 from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.documents import Invoice, Seller
-from tilisilta.domain.identifiers import vat_number_for_business_id
+from tilisilta.domain.documents import Invoice
 from tilisilta.domain.validation import (
     Problem,
     Severity,
@@ -42,7 +45,14 @@ from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
 from tilisilta.ledger.protocol import Attempt, DeliveryRunner, RunAborted
 from tilisilta.settings import Settings
-from tilisilta.store.documents import INVOICE, all_invoices, invoices_by_number, load_invoice
+from tilisilta.store.companies import seller_of
+from tilisilta.store.documents import (
+    INVOICE,
+    all_invoices,
+    invoice_totals,
+    invoices_by_number,
+    load_invoice,
+)
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Company, Connection, Document, Exchange
 
@@ -99,14 +109,10 @@ def test_connection(
     try:
         info = client.company()
         accounts = client.bank_accounts()
-    except AuthenticationFailed as exc:
-        check.lines.append(credentials_refused(exc.message))
-        return check
-    except ApiError as exc:
-        check.lines.append(explain_refusal(exc, "read the company information"))
-        return check
     except RemoteError as exc:
-        check.lines.append(f"Procountor could not be reached at {base_url}: {exc}")
+        check.lines.append(describe_failure(exc, "read the company information"))
+        if not isinstance(exc, ApiError):
+            check.lines.append(f"(the connection's URL is {base_url})")
         return check
     finally:
         client.close()
@@ -324,25 +330,15 @@ def send_invoices(
                     chosen.append(doc)
         else:
             chosen = []
-        known = {}
-        for doc in everything:
-            invoice = load_invoice(doc)
-            known[invoice.number] = invoice.gross_total
+        known = invoice_totals(everything)
         connection_id = connection.id
-        seller = Seller(
-            name=company.name,
-            business_id=company.business_id,
-            vat_number=vat_number_for_business_id(company.business_id),
-        )
+        seller = seller_of(company)
     try:
         try:
             facts = read_company_facts(client)
             catalog = read_catalog(client) if _any_coded(chosen) else AccountingCatalog()
-        except AuthenticationFailed as exc:
-            summary.aborted = credentials_refused(exc.message)
-            return summary
         except RemoteError as exc:
-            summary.aborted = f"Procountor could not be reached: {exc}"
+            summary.aborted = describe_failure(exc, "give the company's settings")
             return summary
         bank_problem = _bank_account_problem(options, facts)
         if bank_problem:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
-from tilisilta.connectors.procountor.errors import credentials_refused, explain_refusal
+from tilisilta.connectors.procountor.errors import describe_failure, explain_refusal
 from tilisilta.connectors.procountor.flows import open_client
 from tilisilta.connectors.procountor.payments_client import MAX_INVOICE_IDS, PaymentEventReader
 from tilisilta.crypto import SecretBox
@@ -118,11 +118,11 @@ def fetch_payments(
             try:
                 events = reader.events([c.external_id for c in chunk])
             except AuthenticationFailed as exc:
-                report.aborted = credentials_refused(exc.message)
+                report.aborted = describe_failure(exc, "give the payment events")
             except ApiError as exc:
                 report.aborted = _refused(exc)
             except RemoteError as exc:
-                report.aborted = f"Procountor could not be reached: {exc}"
+                report.aborted = describe_failure(exc, "give the payment events")
             if report.aborted:
                 break
             report.lines += _record_chunk(
