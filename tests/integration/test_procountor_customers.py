@@ -19,7 +19,7 @@ from tilisilta.cli.runtime import Runtime
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.flows import send_invoices
-from tilisilta.connectors.procountor.registers import (
+from tilisilta.connectors.procountor.registers_flows import (
     BindRefused,
     bind_party,
     fetch_customers,

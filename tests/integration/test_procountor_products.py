@@ -18,10 +18,15 @@ from tilisilta.cli.registers import RegistersContext, products_app
 from tilisilta.cli.runtime import Runtime
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
-from tilisilta.connectors.procountor.registers import BindRefused, bind_product, fetch_products
+from tilisilta.connectors.procountor.registers_flows import (
+    BindRefused,
+    bind_product,
+    fetch_products,
+)
+from tilisilta.domain.documents import Product
 from tilisilta.store import companies as repo
 from tilisilta.store.models import Binding, Document
-from tilisilta.store.registers import PRODUCT, Product, upsert_product
+from tilisilta.store.registers import PRODUCT, upsert_product
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -10,6 +10,17 @@ import typer
 from tilisilta.cli.payments import print_fetch_report
 from tilisilta.cli.runtime import console
 from tilisilta.cli.sending import print_import_report, print_send_summary
+from tilisilta.connectors.procountor.registers_matching import RegisterReport
+
+
+def _print_matches(report: RegisterReport, local: str) -> None:
+    before = f", {len(report.already_bound)} bound before" if report.already_bound else ""
+    console.print(
+        f"Procountor {report.register}: {report.fetched} read, {len(report.matched)} matched "
+        f"and bound{before}, {len(report.ambiguous)} ambiguous, "
+        f"{len(report.unmatched_remote)} matching nothing here; {len(report.unmatched_local)} "
+        f"{local} without a match (created in Procountor when an invoice needs them)."
+    )
 
 
 def demo(
@@ -29,17 +40,38 @@ def demo(
         console.print(f"{treatment} → VAT status {result.vat.settings.describe(status)}")
     console.rule("2. Import")
     print_import_report(result.imported)
-    console.rule("3. Send to Procountor")
+    console.rule("3. Customers and products already in Procountor")
+    registers = result.registers
+    _print_matches(registers.customers, "parties")
+    for bound in registers.bound_by_hand:
+        console.print(
+            f"  bound by hand: {bound.local_ref} {bound.local_name} → Procountor "
+            f"{bound.external_id} (`tilisilta procountor customers bind`)"
+        )
+    _print_matches(registers.products, "products")
+    console.rule("4. Send to Procountor")
     print_send_summary(result.sent)
-    console.rule("4. Payments from Procountor")
+    customers, products = registers.customers_sent, registers.products_sent
+    console.print(
+        f"Created in Procountor while sending: {customers.created} customers and "
+        f"{products.created} products; the matched ones were updated where they differed from "
+        "the ERP's data."
+    )
+    console.rule("5. Payments from Procountor")
     print_fetch_report(result.paid, selected=False)
-    console.rule("5. Check")
+    console.rule("6. Check")
     sent = result.sent.count("sent")
     if result.first_run:
         console.print(
             f"The Procountor sandbox holds {result.sandbox_invoices} invoices for {sent} sent "
             f"documents, though it dropped {result.dropped_responses} responses after "
             "committing: each was looked up before anything was resent."
+        )
+        console.print(
+            f"It holds {customers.held_after} customers ({customers.held_before} made by hand "
+            f"before the hub, {customers.held_after - customers.held_before} since) and "
+            f"{products.held_after} products ({products.held_before} by hand, "
+            f"{products.held_after - products.held_before} since)."
         )
     else:
         console.print(

@@ -12,15 +12,15 @@ from rich.table import Table
 
 from tilisilta.cli.runtime import Runtime, console, fail, runtime
 from tilisilta.connectors.procountor.errors import describe_failure
-from tilisilta.connectors.procountor.registers import (
+from tilisilta.connectors.procountor.registers_flows import (
     BindRefused,
     BindResult,
-    RegisterReport,
     bind_party,
     bind_product,
     fetch_customers,
     fetch_products,
 )
+from tilisilta.connectors.procountor.registers_matching import RegisterReport
 from tilisilta.http.errors import RemoteError
 
 customers_app = typer.Typer(

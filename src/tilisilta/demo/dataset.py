@@ -302,6 +302,58 @@ def demo_invoice_file(today: date, path: Path, seed: int = 7) -> Path:
     return path
 
 
+def procountor_registers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the demo company already has in Procountor, made there by hand before the hub came:
+    (business partners, products) as ``POST /businesspartners`` and ``POST /products`` take them.
+
+    Customers: one the hub finds by business ID, one by customer number, one by name only, two
+    with the same name (ambiguous: a person decides) and one the ERP does not know. Products: two
+    found by code, one by name only, and one the ERP does not know.
+    """
+    by_number = {c.party["customer_number"]: c.party for c in _CUSTOMERS}
+
+    def partner(name: str, city: str, **invoicing: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "type": "CUSTOMER",
+            "address": {"name": name, "city": city, "country": "FINLAND"},
+            "paymentInfo": {"paymentMethod": "BANK_TRANSFER"},
+            "invoicingInfo": invoicing,
+        }
+
+    def product(code: str | None, name: str, price: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": "SALES",
+            "name": name,
+            "unit": "PIECE",
+            "price": Decimal(price),
+            "discount": Decimal(0),
+            "active": True,
+            "currency": "EUR",
+        }
+        if code:
+            body["code"] = code
+        return body
+
+    kahvila, kivijalka = by_number["1001"], by_number["1002"]
+    tukku, kirjakauppa = by_number["1003"], by_number["1004"]
+    partners = [
+        partner("Kahvila Aamurusko", "Helsinki", identifier=kahvila["business_id"]),
+        partner("Kivijalka Rakennus", "Tampere", customerNumber=kivijalka["customer_number"]),
+        partner(tukku["name"], "Oulu"),
+        partner(kirjakauppa["name"], "Turku"),
+        partner(kirjakauppa["name"], "Naantali"),
+        partner("Lounasravintola Helmi Oy", "Espoo"),
+    ]
+    products = [
+        product("EL-2001", "Kahvi, tumma paahto 1 kg", "19.90"),
+        product("TL-1001", "Työkalusarja", "179.00"),
+        product(None, _PRODUCTS["KON-01"].name, "110.00"),
+        product("LAHJA-50", "Lahjakortti 50 €", "50.00"),
+    ]
+    return partners, products
+
+
 def _invoice(customer: _Customer, day: date, lines: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "number": "",  # given when the batch is numbered

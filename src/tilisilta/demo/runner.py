@@ -1,8 +1,10 @@
 """`tilisilta demo`: the whole first flow on the embedded default, from nothing.
 
 A demo company and its Procountor connection, a realistic batch of invoices imported from a file,
-sent to an in-process Procountor sandbox that drops some responses on purpose, and a check that
-the sandbox holds each sent invoice exactly once.
+the company's Procountor customers and products matched to the ERP's, the invoices sent to an
+in-process Procountor sandbox that drops some responses on purpose (creating the customers and
+products they need), a check that the sandbox holds each sent invoice exactly once, and the
+payments Procountor then records fetched back.
 """
 
 from __future__ import annotations
@@ -14,22 +16,30 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tilisilta.clock import Clock, SystemClock, today
 from tilisilta.connectors.files.flows import ImportReport, import_invoices
 from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
 from tilisilta.connectors.procountor.payments import PaymentFetchReport, fetch_payments
+from tilisilta.connectors.procountor.registers_flows import (
+    BindResult,
+    bind_party,
+    fetch_customers,
+    fetch_products,
+)
+from tilisilta.connectors.procountor.registers_matching import RegisterReport
 from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
 from tilisilta.crypto import SecretBox
-from tilisilta.demo.dataset import demo_invoice_file
+from tilisilta.demo.dataset import demo_invoice_file, procountor_registers
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
-from tilisilta.store.models import Connection
+from tilisilta.store.models import Binding, Connection
+from tilisilta.store.registers import PARTY, PRODUCT
 
 COMPANY_NAME = "Tilisilta Demo Oy"
 COMPANY_ID = "2077474-0"
@@ -40,10 +50,30 @@ SANDBOX_URL = "http://procountor.sandbox/api"
 
 
 @dataclass
+class RegisterCounts:
+    """One Procountor register around the send: the records the hub created (new bindings, as
+    the hub sees it) and what the sandbox held before and after (as Procountor sees it)."""
+
+    created: int
+    held_before: int
+    held_after: int
+
+
+@dataclass
+class DemoRegisters:
+    customers: RegisterReport
+    products: RegisterReport
+    bound_by_hand: list[BindResult]  # the ambiguous customers, bound to the first candidate
+    customers_sent: RegisterCounts
+    products_sent: RegisterCounts
+
+
+@dataclass
 class DemoResult:
     folder: Path
     imported: ImportReport
     vat: VatFetch
+    registers: DemoRegisters
     sent: SendSummary
     paid: PaymentFetchReport
     sandbox_invoices: int
@@ -79,6 +109,8 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
                 client_id=CLIENT_ID,
                 redirect_uri=REDIRECT_URI,
                 sending=SendingOption.APPROVE_AND_SEND,
+                create_customers=True,
+                create_products=True,
             )
             repo.add_connection(
                 session,
@@ -105,11 +137,39 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     data_file = demo_invoice_file(_demo_day(clock), folder / "invoices.json")
     imported = import_invoices(store, clock, company=COMPANY_ID, path=data_file)
 
+    # The company used Procountor by hand before: match its customers and products to the ERP's.
+    company_id = remote_company.company_id
+    partners, products = procountor_registers()
+    for partner in partners:
+        sandbox.add_partner(company_id, partner)
+    for product in products:
+        sandbox.add_product(company_id, product)
+    customers_found = fetch_customers(
+        store, box, clock, connection_name=CONNECTION, transport=transport
+    )
+    products_found = fetch_products(
+        store, box, clock, connection_name=CONNECTION, transport=transport
+    )
+    # A person settles each ambiguous customer; the demo takes the first candidate.
+    by_hand = [
+        bind_party(
+            store,
+            box,
+            clock,
+            connection_name=CONNECTION,
+            party_ref=line.local_ref,
+            procountor_id=int(line.candidates[0][0]),
+            transport=transport,
+        )
+        for line in customers_found.ambiguous
+    ]
+
     if faults:
         # Show exactly-once at work: lose some responses after Procountor has committed.
         sandbox.faults.drop_after_commit = 0.15
         sandbox.faults.error_5xx = 0.05
         sandbox.faults.only = r"^(POST|PUT) /api/invoices"
+    bound_before = _bound(store, PARTY), _bound(store, PRODUCT)
     try:
         sent = send_invoices(
             store,
@@ -121,7 +181,22 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
             transport=transport,
         )
         sandbox.faults.update({"drop_after_commit": 0, "error_5xx": 0})
-        _customers_pay(sandbox, remote_company.company_id, today(clock))
+        registers = DemoRegisters(
+            customers_found,
+            products_found,
+            by_hand,
+            RegisterCounts(
+                _bound(store, PARTY) - bound_before[0],
+                len(partners),
+                len(sandbox.partners(company_id)),
+            ),
+            RegisterCounts(
+                _bound(store, PRODUCT) - bound_before[1],
+                len(products),
+                len(sandbox.products(company_id)),
+            ),
+        )
+        _customers_pay(sandbox, company_id, today(clock))
         paid = fetch_payments(
             store,
             box,
@@ -132,18 +207,33 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         )
     finally:
         transport.close()
-    held = sandbox.invoices(remote_company.company_id)
+    held = sandbox.invoices(company_id)
     store.dispose()
     return DemoResult(
         folder=folder,
         imported=imported,
         vat=vat,
+        registers=registers,
         sent=sent,
         paid=paid,
         sandbox_invoices=len(held),
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),
         first_run=first_run,
     )
+
+
+def _bound(store: Store, kind: str) -> int:
+    """How many of the company's parties or products the demo connection is bound to."""
+    with store.session() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Binding)
+                .join(Connection, Connection.id == Binding.connection_id)
+                .where(Connection.name == CONNECTION, Binding.local_kind == kind)
+            )
+            or 0
+        )
 
 
 def _customers_pay(sandbox: ProcountorSandbox, company_id: int, day: date) -> None:

@@ -128,6 +128,32 @@ class InvoiceLine(Document):
         )
 
 
+class Product(Document):
+    """A product as the ERP knows it; ``code`` is its key."""
+
+    code: NonEmpty
+    name: NonEmpty
+    unit: str = "C62"  # UN/ECE Rec 20
+    unit_price: Decimal = Decimal(0)  # excluding VAT
+    vat_rate: Decimal | None = None  # percent
+    vat_treatment: VatTreatment = VatTreatment.DOMESTIC
+    currency: str = "EUR"
+
+    @classmethod
+    def from_line(cls, line: InvoiceLine, currency: str) -> Product:
+        """The product an invoice row names by its product code, as the row describes it."""
+        assert line.product_code
+        return cls(
+            code=line.product_code,
+            name=line.description,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            vat_treatment=line.vat_treatment,
+            currency=currency,
+        )
+
+
 class FileCopy(Document):
     """A file that travels with a document, e.g. the invoice as a PDF."""
 

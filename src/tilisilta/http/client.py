@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tilisilta.clock import Clock
-from tilisilta.http.errors import AmbiguousOutcome, TransientFailure
+from tilisilta.http.errors import AmbiguousOutcome, TooManyCalls, TransientFailure
 from tilisilta.http.jsonwire import encode_json
 from tilisilta.http.ratelimit import TokenBucket
 from tilisilta.http.recording import CallRecord, record_call
@@ -91,10 +91,15 @@ class HttpClient:
             if decision.action is Action.AMBIGUOUS:
                 raise AmbiguousOutcome(f"{method} {path}: {decision.reason}")
             if attempt >= self.policy.max_tries:
-                raise TransientFailure(
-                    f"{method} {path}: {decision.reason}, still failing after {attempt} tries",
-                    retry_after=decision.delay or None,
-                )
+                message = f"{method} {path}: {decision.reason}, still failing after {attempt} tries"
+                if response is not None and response.status_code == 429:
+                    raise TooManyCalls(
+                        message,
+                        retry_after=decision.delay or None,
+                        request=f"{method} {path}",
+                        tries=attempt,
+                    )
+                raise TransientFailure(message, retry_after=decision.delay or None)
             self.clock.sleep(decision.delay)
 
     def _once(

@@ -31,5 +31,16 @@ class TransientFailure(RemoteError):
         self.retry_after = retry_after
 
 
+class TooManyCalls(TransientFailure):
+    """The remote kept answering 429 (too many calls) until the retries ran out."""
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, request: str, tries: int
+    ) -> None:
+        super().__init__(message, retry_after)
+        self.request = request  # "POST /invoices"
+        self.tries = tries
+
+
 class AmbiguousOutcome(RemoteError):
     """A non-repeatable request may have been applied or not (timeout, dropped response, 5xx)."""

@@ -9,44 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tilisilta.domain.documents import Document as Canonical
-from tilisilta.domain.documents import Invoice, InvoiceLine, NonEmpty, Party, VatTreatment
+from tilisilta.domain.documents import Invoice, Party, Product
 from tilisilta.store.documents import INVOICE, Upsert, upsert_document
 from tilisilta.store.models import Document
 
 PARTY = "party"
 PRODUCT = "product"
-
-
-class Product(Canonical):
-    """A product as the ERP knows it; ``code`` is its key. (A canonical document: it belongs
-    next to ``Party`` in ``domain.documents`` once that module takes it.)"""
-
-    code: NonEmpty
-    name: NonEmpty
-    unit: str = "C62"  # UN/ECE Rec 20
-    unit_price: Decimal = Decimal(0)  # excluding VAT
-    vat_rate: Decimal | None = None  # percent
-    vat_treatment: VatTreatment = VatTreatment.DOMESTIC
-    currency: str = "EUR"
-
-    @classmethod
-    def from_line(cls, line: InvoiceLine, currency: str) -> Product:
-        assert line.product_code
-        return cls(
-            code=line.product_code,
-            name=line.description,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            vat_treatment=line.vat_treatment,
-            currency=currency,
-        )
 
 
 def upsert_party(

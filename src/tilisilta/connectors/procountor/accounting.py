@@ -14,7 +14,7 @@ from typing import Any
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.domain.documents import Invoice
 from tilisilta.domain.validation import Problem, document_label
-from tilisilta.http.errors import ApiError
+from tilisilta.http.errors import ApiError, TooManyCalls, TransientFailure
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,37 @@ class AccountingCatalog:
 
 class AccountingFailed(ApiError):
     """The ledger receipt could not be read or written back."""
+
+
+# -- messages (the wording of the Procountor error table people already know) ---------------
+DIMENSION_FIX = (
+    "create the dimension in Procountor with the same name (dimensions cannot be created "
+    "through the API)"
+)
+
+
+def dimension_missing(name: str) -> str:
+    return f"The dimension {name} does not exist in Procountor"
+
+
+def coding_failed(number: str, *, reading: bool, detail: str, retried: bool = False) -> str:
+    """The ledger receipt could not be read (``reading``) or written back."""
+    what = (
+        f"retrieve account coding for invoice {number} from"
+        if reading
+        else f"update account coding for invoice {number} in"
+    )
+    then = (
+        "the hub tries again by itself a few times; after that, retry the exchange"
+        if retried
+        else "retry the exchange"
+    )
+    return (
+        f"Could not {what} Procountor ({detail}). The invoice is in Procountor, unfinished, "
+        "without its rows' accounts and dimensions (a retry does not create it again): "
+        f"{then}, or set the accounts and dimensions by hand on the invoice's ledger receipt in "
+        "Procountor"
+    )
 
 
 def read_catalog(client: ProcountorClient) -> AccountingCatalog:
@@ -84,9 +115,8 @@ def accounting_problems(
                         document=label,
                         field=f"lines[{i}].dimensions",
                         value=name,
-                        message=f"The dimension {name} does not exist in Procountor",
-                        fix="create the dimension in Procountor with the same name (dimensions "
-                        "cannot be created through the API)",
+                        message=dimension_missing(name),
+                        fix=DIMENSION_FIX,
                         rule="procountor_dimension",
                     )
                 )
@@ -112,14 +142,19 @@ def apply_row_accounting(
     catalog: AccountingCatalog,
 ) -> None:
     """Write each row's account and dimension items onto the ledger receipt."""
+    number = invoice.number
     for attempt in (1, 2):
         try:
             receipt = client.call("GET", f"/ledgerreceipts/{receipt_id}", repeatable=True)
         except ApiError as exc:
             raise AccountingFailed(
-                exc.status,
-                f"Could not retrieve account coding for invoice {invoice.number} from "
-                f"Procountor ({exc.message})",
+                exc.status, coding_failed(number, reading=True, detail=exc.message)
+            ) from exc
+        except TooManyCalls:
+            raise  # its own message says what to do
+        except TransientFailure as exc:
+            raise TransientFailure(
+                coding_failed(number, reading=True, detail=str(exc), retried=True), exc.retry_after
             ) from exc
         _code_entries(client, invoice, receipt, catalog)
         try:
@@ -129,11 +164,17 @@ def apply_row_accounting(
             stale = exc.status == 400 and "version" in exc.message.lower()
             if stale and attempt == 1:
                 continue  # changed since we read it: read again and retry once
+            detail = (
+                f"someone else changed it at the same time: {exc.message}" if stale else exc.message
+            )
             raise AccountingFailed(
-                exc.status,
-                f"Could not update account coding for invoice {invoice.number} in Procountor"
-                f"{' (someone else changed it at the same time)' if stale else ''} "
-                f"({exc.message})",
+                exc.status, coding_failed(number, reading=False, detail=detail)
+            ) from exc
+        except TooManyCalls:
+            raise
+        except TransientFailure as exc:
+            raise TransientFailure(
+                coding_failed(number, reading=False, detail=str(exc), retried=True), exc.retry_after
             ) from exc
 
 
@@ -145,11 +186,8 @@ def _code_entries(
 ) -> None:
     entries = [t for t in receipt.get("transactions", []) if t.get("transactionType") == "ENTRY"]
     if len(entries) != len(invoice.lines):
-        raise AccountingFailed(
-            409,
-            f"Could not retrieve account coding for invoice {invoice.number} from Procountor: "
-            f"the ledger receipt has {len(entries)} rows for {len(invoice.lines)} invoice rows",
-        )
+        rows = f"the ledger receipt has {len(entries)} rows for {len(invoice.lines)} invoice rows"
+        raise AccountingFailed(409, coding_failed(invoice.number, reading=True, detail=rows))
     for line, entry in zip(invoice.lines, entries, strict=True):
         if line.account:
             entry["account"] = line.account
@@ -157,7 +195,9 @@ def _code_entries(
         for name, item in line.dimensions.items():
             dimension = catalog.dimension(name)
             if dimension is None:  # checked before sending; a dimension removed since then
-                raise AccountingFailed(400, f"The dimensions {name} do not exist in Procountor")
+                raise AccountingFailed(
+                    400, f"{dimension_missing(name)}: {DIMENSION_FIX}; then retry the exchange"
+                )
             values.append(
                 {
                     "dimensionId": dimension.id,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
+from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
 
 # Error codes Procountor (and our sandbox) put in ``errors[].message``.
 CODES = {
@@ -16,6 +17,13 @@ CODES = {
 RIGHTS = (
     "the API user needs the rights salesOrGroupInvoices, salesInvoiceSearch, approval, "
     "customerRegister, productRegister and basicAccountingInfo (ALL_RIGHTS)"
+)
+PERIOD_FIX = "open the period (or fiscal year) in Procountor, or change the invoice date"
+CALLS_PER_SECOND = 20  # Procountor's limit per client id
+# How Procountor says a date lies in a closed period or outside every fiscal year.
+_PERIOD_REFUSED = re.compile(
+    r"CLOSED_PERIOD|PERIOD_CLOSED|CLOSED_FISCAL_PERIOD|NOT_IN_FISCAL_YEAR|closed period",
+    re.IGNORECASE,
 )
 
 
@@ -49,20 +57,46 @@ def explain_refusal(error: ApiError, action: str) -> str:
         )
     if error.status == 404:
         return f"Procountor could not find what we asked for while trying to {action} ({detail})"
-    closed = re.search(r"CLOSED_PERIOD|PERIOD_CLOSED|closed period", detail, re.IGNORECASE)
-    if closed:
-        known.append(
-            "the invoice date is in a closed period or outside an open fiscal year: open the "
-            "period in Procountor or change the invoice date"
-        )
+    if period_refused(error):
+        known.append(f"the date is in a closed period or outside an open fiscal year: {PERIOD_FIX}")
     summary = "; ".join(known) if known else "see the details"
     return f"Procountor refused to {action}: {summary} (Procountor said: {detail})"
 
 
-def describe_failure(error: RemoteError, action: str) -> str:
-    """Any failure talking to Procountor, in plain words: credentials, a refusal, or no answer."""
+def period_refused(error: ApiError) -> bool:
+    """Whether Procountor refused because of the date's period or fiscal year."""
+    return _PERIOD_REFUSED.search(error.message) is not None
+
+
+def period_closed(day: date, detail: str) -> str:
+    """Procountor refused an invoice for its date (the check before sending saw it open)."""
+    return (
+        f"The period for date {day} does not exist or is closed in Procountor: {PERIOD_FIX}. "
+        f"Then send the invoice again (Procountor said: {detail})"
+    )
+
+
+def too_many_calls(
+    error: TooManyCalls, *, rate_limit: float | None = None, then: str = "try again in a while"
+) -> str:
+    """Procountor kept answering 429 after every retry; ``then`` says what happens next."""
+    now = f" (now {rate_limit:g} a second)" if rate_limit else ""
+    return (
+        f"Too many calls: Procountor kept answering 429 (too many requests) to {error.request}, "
+        f"{error.tries} times in a row. Procountor allows {CALLS_PER_SECOND} calls a second per "
+        "client id, shared by every company and program using it. Nothing is sent twice: "
+        f"{then}. If it keeps happening, lower the connection's rate_limit_per_second{now}, or "
+        "stop other programs that use the same client id at the same time"
+    )
+
+
+def describe_failure(error: RemoteError, action: str, *, rate_limit: float | None = None) -> str:
+    """Any failure talking to Procountor, in plain words: credentials, a refusal, too many
+    calls, or no answer."""
     if isinstance(error, AuthenticationFailed):
         return credentials_refused(error.message)
     if isinstance(error, ApiError):
         return explain_refusal(error, action)
+    if isinstance(error, TooManyCalls):
+        return too_many_calls(error, rate_limit=rate_limit)
     return f"Procountor could not be reached: {error}"

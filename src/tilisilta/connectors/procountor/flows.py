@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 import httpx
@@ -25,6 +27,9 @@ from tilisilta.connectors.procountor.errors import (
     credentials_refused,
     describe_failure,
     explain_refusal,
+    period_closed,
+    period_refused,
+    too_many_calls,
 )
 from tilisilta.connectors.procountor.mapping import (
     RegisterLinks,
@@ -41,7 +46,7 @@ from tilisilta.domain.validation import (
     document_label,
     validate_invoice,
 )
-from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
+from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
 from tilisilta.ledger.protocol import Attempt, DeliveryRunner, RunAborted
 from tilisilta.settings import Settings
@@ -150,6 +155,23 @@ class RegisterRefused(ApiError):
     """A customer or product could not be made right in Procountor; the message says it all."""
 
 
+class PeriodClosed(ApiError):
+    """Procountor refused the invoice for its date; the message names the date and the fix."""
+
+
+@contextmanager
+def _dated(day: date) -> Iterator[None]:
+    """A refusal because of the invoice date's period, as :class:`PeriodClosed`."""
+    try:
+        yield
+    except AuthenticationFailed:
+        raise
+    except ApiError as exc:
+        if period_refused(exc):
+            raise PeriodClosed(exc.status, period_closed(day, exc.message)) from exc
+        raise
+
+
 class InvoiceDeliverer:
     operation = SEND_INVOICE
     local_kind = INVOICE
@@ -205,7 +227,8 @@ class InvoiceDeliverer:
             payload = to_procountor_invoice(
                 invoice, self.options, bank_account=self.bank_account, links=links
             )
-            created = self.client.create_invoice(payload)
+            with _dated(invoice.invoice_date):
+                created = self.client.create_invoice(payload)
             attempt.checkpoint(
                 str(created["id"]),
                 status=created.get("status", "UNFINISHED"),
@@ -240,12 +263,14 @@ class InvoiceDeliverer:
             attempt.checkpoint(pdf=warning or "attached")
         wanted = self.options.sending
         if wanted in ("approve", "approve_and_send") and status == "UNFINISHED":
-            self.client.approve_invoice(attempt.external_id)
+            with _dated(invoice.invoice_date):
+                self.client.approve_invoice(attempt.external_id)
             # Approval leads to APPROVED for invoices Procountor will not send, else NOT_SENT.
             status = "APPROVED" if attempt.progress.get("channel") == "NO_SENDING" else "NOT_SENT"
             attempt.checkpoint(status=status)
         if wanted == "approve_and_send" and status == "NOT_SENT":
-            self.client.send_invoice(attempt.external_id)
+            with _dated(invoice.invoice_date):
+                self.client.send_invoice(attempt.external_id)
             status = "SENT"
             attempt.checkpoint(status=status)
         number = attempt.progress.get("number")
@@ -259,8 +284,18 @@ class InvoiceDeliverer:
     def explain(self, error: Exception) -> Outcome:
         if isinstance(error, AuthenticationFailed):
             raise RunAborted(credentials_refused(error.message)) from error
-        if isinstance(error, AccountingFailed | RegisterRefused):
+        if isinstance(error, AccountingFailed | RegisterRefused | PeriodClosed):
             return Refused(error.message)
+        if isinstance(error, TooManyCalls):
+            return RetryLater(
+                too_many_calls(
+                    error,
+                    rate_limit=self.options.rate_limit_per_second,
+                    then="the hub tries again by itself a few times; after that, retry the "
+                    "exchange (`tilisilta exchange retry ID`, the id is in `tilisilta log`)",
+                ),
+                error.retry_after,
+            )
         if isinstance(error, ApiError):
             if error.status == 409:
                 return RetryLater(f"Procountor reported a conflict: {error.message}")
@@ -338,7 +373,9 @@ def send_invoices(
             facts = read_company_facts(client)
             catalog = read_catalog(client) if _any_coded(chosen) else AccountingCatalog()
         except RemoteError as exc:
-            summary.aborted = describe_failure(exc, "give the company's settings")
+            summary.aborted = describe_failure(
+                exc, "give the company's settings", rate_limit=options.rate_limit_per_second
+            )
             return summary
         bank_problem = _bank_account_problem(options, facts)
         if bank_problem:
@@ -352,7 +389,7 @@ def send_invoices(
         )
         registers = None
         if options.create_customers or options.create_products:
-            from tilisilta.connectors.procountor.registers import ProcountorRegisters
+            from tilisilta.connectors.procountor.registers_sync import ProcountorRegisters
 
             registers = ProcountorRegisters.prepare(
                 store,

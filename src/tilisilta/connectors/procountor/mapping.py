@@ -11,6 +11,7 @@ from typing import Any
 
 from tilisilta.connectors.procountor.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
 from tilisilta.connectors.procountor.company_facts import CompanyFacts
+from tilisilta.connectors.procountor.errors import PERIOD_FIX
 from tilisilta.connectors.procountor.options import ChannelChoice, ProcountorOptions
 from tilisilta.domain.documents import Invoice, InvoiceKind, Party, VatTreatment
 from tilisilta.domain.references import compact, make_finnish_reference
@@ -73,7 +74,7 @@ def check_invoice(
                 "invoice_date",
                 invoice.invoice_date.isoformat(),
                 f"{closed}; Procountor refuses invoices dated there",
-                "open the period (or fiscal year) in Procountor, or change the invoice date",
+                PERIOD_FIX,
                 "procountor_open_period",
             )
     settings = options.vat_settings

@@ -122,7 +122,9 @@ def fetch_payments(
             except ApiError as exc:
                 report.aborted = _refused(exc)
             except RemoteError as exc:
-                report.aborted = describe_failure(exc, "give the payment events")
+                report.aborted = describe_failure(
+                    exc, "give the payment events", rate_limit=options.rate_limit_per_second
+                )
             if report.aborted:
                 break
             report.lines += _record_chunk(

@@ -18,6 +18,8 @@ from tilisilta.clock import Clock, SystemClock
 from tilisilta.sandbox.common.faults import FaultPlan
 
 from . import payments, webhooks
+from . import products as product_register
+from . import registers as partner_register
 from .app import build_app
 from .attachments import metas as attachment_metas
 from .errors import ApiError
@@ -171,6 +173,18 @@ class ProcountorSandbox:
             period.status = "CLOSED"
             period.modified = timestamp(self.clock.now())
 
+    def add_partner(self, company_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """A business partner someone made in Procountor by hand, checked as
+        ``POST /businesspartners`` checks it (raises the API's error when it would refuse)."""
+        with self.lock:
+            company, now = self.companies[company_id], self.clock.now()
+            return partner_register.create_partner(company, copy.deepcopy(payload), now)
+
+    def add_product(self, company_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """A product someone made in Procountor by hand, checked as ``POST /products`` checks it."""
+        with self.lock:
+            return product_register.create(self.companies[company_id], copy.deepcopy(payload))
+
     # --- payments (what only the bank or Procountor itself can cause) -------------------------
 
     def allocate_payment(
@@ -254,6 +268,18 @@ class ProcountorSandbox:
         with self.lock:
             company = self.companies[company_id]
             return [read(company, i) for i in sorted(company.invoices)]
+
+    def partners(self, company_id: int) -> list[dict[str, Any]]:
+        """Every business partner of a company, by id."""
+        with self.lock:
+            held = self.companies[company_id].partners
+            return [copy.deepcopy(held[i]) for i in sorted(held)]
+
+    def products(self, company_id: int) -> list[dict[str, Any]]:
+        """Every product of a company, by id."""
+        with self.lock:
+            held = self.companies[company_id].products
+            return [copy.deepcopy(held[i]) for i in sorted(held)]
 
     def ledger_receipts(self, company_id: int) -> list[dict[str, Any]]:
         with self.lock:
