@@ -97,6 +97,47 @@ def add_procountor(
         raise fail(str(exc)) from exc
 
 
+@connection_app.command("add-odoo")
+def add_odoo(
+    name: str,
+    company: Annotated[str, typer.Option(help="Business ID, id or name of the company.")],
+    url: Annotated[str, typer.Option(help="Odoo's address, e.g. https://erp.example.fi")],
+    database: Annotated[str, typer.Option(help="The Odoo database.")],
+    login: Annotated[str, typer.Option(help="The Odoo user the hub logs in as.")],
+    odoo_company: Annotated[int, typer.Option(help="Id of the Odoo company this serves.")],
+    api_key: Annotated[str, typer.Option(prompt=True, hide_input=True, envvar="TILISILTA_API_KEY")],
+    environment: Annotated[str, typer.Option(help="sandbox, test or production.")] = "production",
+) -> None:
+    """Connect a company to its Odoo company. Only records of that Odoo company are ever read.
+    The API key is asked for (or read from the environment) and stored encrypted."""
+    from tilisilta.connectors.odoo.options import OdooOptions
+
+    options = OdooOptions(database=database, login=login, odoo_company_id=odoo_company)
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            owner = repo.find_company(session, company)
+            connection = repo.add_connection(
+                session,
+                rt.box,
+                company=owner,
+                name=name,
+                kind="odoo",
+                environment=environment,
+                base_url=url,
+                options=options.model_dump(mode="json"),
+                secrets={"api_key": api_key},
+                now=rt.clock.now(),
+            )
+            console.print(
+                f"Connection {connection.name} added for {owner.name} (Odoo company "
+                f"{odoo_company} at {connection.base_url}); check it with "
+                f"`tilisilta connection test {name}`"
+            )
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+
+
 @connection_app.command("list")
 def connection_list() -> None:
     rt = runtime()
@@ -128,12 +169,16 @@ def connection_show(name: str) -> None:
 
 @connection_app.command("test")
 def connection_test(name: str) -> None:
-    """Obtain a token and read the company: tells plainly which credential is wrong."""
-    from tilisilta.connectors.procountor.flows import test_connection
+    """Log in and read the company: tells plainly which credential is wrong."""
+    from tilisilta.connectors.odoo.connection import test_connection as test_odoo
+    from tilisilta.connectors.procountor.flows import test_connection as test_procountor
 
     rt = runtime()
     try:
-        check = test_connection(rt.store, rt.box, rt.clock, name)
+        with rt.store.session() as session:
+            kind = repo.find_connection(session, name).kind
+        tester = test_odoo if kind == "odoo" else test_procountor
+        check = tester(rt.store, rt.box, rt.clock, name)
     except LookupError as exc:
         raise fail(str(exc)) from exc
     for line in check.lines:

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from tilisilta.cli.odoo import print_pull_report, print_push_report, print_register_pull
 from tilisilta.cli.payments import print_fetch_report
 from tilisilta.cli.runtime import console
-from tilisilta.cli.sending import print_import_report, print_send_summary
+from tilisilta.cli.sending import print_send_summary
 from tilisilta.connectors.procountor.registers_matching import RegisterReport
 
 
@@ -29,17 +30,24 @@ def demo(
     ),
     faults: Annotated[bool, typer.Option(help="Drop some sandbox responses on purpose.")] = True,
 ) -> None:
-    """Run the main job on the embedded default: SQLite plus the Procountor sandbox."""
-    from tilisilta.demo.runner import CONNECTION, run_demo
+    """Run the main job on the embedded default: SQLite plus the Odoo and Procountor sandboxes."""
+    from tilisilta.demo.runner import CONNECTION, ODOO_CONNECTION, ODOO_VERSION, run_demo
 
     console.rule("Tilisilta demo")
-    console.print(f"Data folder: {folder.resolve()} (SQLite); Procountor: in-process sandbox")
+    console.print(
+        f"Data folder: {folder.resolve()} (SQLite); Odoo {ODOO_VERSION} and Procountor: "
+        "in-process sandboxes"
+    )
     result = run_demo(folder, faults=faults)
     console.rule("1. Procountor VAT settings")
     for treatment, status in sorted({**result.vat.kept, **result.vat.mapped}.items()):
         console.print(f"{treatment} → VAT status {result.vat.settings.describe(status)}")
-    console.rule("2. Import")
-    print_import_report(result.imported)
+    console.rule("2. From Odoo")
+    erp = result.erp
+    console.print(f"{erp.posted} invoices and credit notes posted in Odoo.")
+    print_register_pull("Customers", erp.customers)
+    print_register_pull("Products", erp.products)
+    print_pull_report(erp.invoices)
     console.rule("3. Customers and products already in Procountor")
     registers = result.registers
     _print_matches(registers.customers, "parties")
@@ -59,7 +67,11 @@ def demo(
     )
     console.rule("5. Payments from Procountor")
     print_fetch_report(result.paid, selected=False)
-    console.rule("6. Check")
+    console.rule("6. Payments back to Odoo")
+    print_push_report(result.written_back)
+    states = ", ".join(f"{n} {state}" for state, n in sorted(result.odoo_payment_states.items()))
+    console.print(f"Odoo's invoices by payment state: {states}")
+    console.rule("7. Check")
     sent = result.sent.count("sent")
     if result.first_run:
         console.print(
@@ -81,5 +93,6 @@ def demo(
     home = f"TILISILTA_HOME={folder}"
     console.print(
         f"\nLook around: `{home} tilisilta log`, `{home} tilisilta log --category data_issue`, "
-        f"`{home} tilisilta exchange show 1`, `{home} tilisilta connection show {CONNECTION}`."
+        f"`{home} tilisilta exchange show 1`, `{home} tilisilta connection show {CONNECTION}`, "
+        f"`{home} tilisilta connection show {ODOO_CONNECTION}`."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tilisilta.cli import companies, demo, exchanges, payments, registers, sandbox, sending
+from tilisilta.cli import companies, demo, exchanges, odoo, payments, registers, sandbox, sending
 from tilisilta.cli.runtime import console, runtime
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ procountor = typer.Typer(help="Procountor registers: customers and products.", n
 procountor.add_typer(registers.customers_app, name="customers")
 procountor.add_typer(registers.products_app, name="products")
 app.add_typer(procountor, name="procountor")
+app.add_typer(odoo.odoo_app, name="odoo")
 app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
 app.command("demo")(demo.demo)

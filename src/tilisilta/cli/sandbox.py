@@ -21,3 +21,16 @@ def serve_procountor(
     from tilisilta.sandbox.procountor import serve
 
     serve(host=host, port=port, seed=seed)
+
+
+@serve_app.command("odoo")
+def serve_odoo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: int = 8069,
+    version: Annotated[int, typer.Option(min=16, max=19, help="Odoo major version.")] = 17,
+    seed: int = 0,
+) -> None:
+    """Serve the Odoo sandbox, with a demo company and a bot user, until interrupted."""
+    from tilisilta.sandbox.odoo import serve
+
+    serve(host=host, port=port, version=version, seed=seed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import structlog
 
 from tilisilta.http.errors import AmbiguousOutcome, TransientFailure
@@ -20,3 +22,11 @@ def transport_outcome(error: Exception) -> Outcome:
     # reconciles first instead of risking a duplicate.
     log.error("unexpected delivery error", error=repr(error))
     return Unknown(f"unexpected error: {type(error).__name__}: {error}")
+
+
+@dataclass
+class ConnectionCheck:
+    """What `connection test` found, line by line, and whether the connection works."""
+
+    ok: bool
+    lines: list[str] = field(default_factory=list)

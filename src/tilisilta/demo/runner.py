@@ -1,15 +1,18 @@
 """`tilisilta demo`: the whole first flow on the embedded default, from nothing.
 
-A demo company and its Procountor connection, a realistic batch of invoices imported from a file,
-the company's Procountor customers and products matched to the ERP's, the invoices sent to an
+A demo company with two connections: Odoo as its ERP and Procountor for its books, both
+in-process sandboxes. A realistic batch of invoices is posted in Odoo and pulled into the hub with
+Odoo's customers and products, the company's Procountor customers and products are matched to
+them, the invoices sent to an
 in-process Procountor sandbox that drops some responses on purpose (creating the customers and
 products they need), a check that the sandbox holds each sent invoice exactly once, and the
-payments Procountor then records fetched back.
+payments Procountor then records fetched back and registered in Odoo, which shows them paid.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +22,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tilisilta.clock import Clock, SystemClock, today
-from tilisilta.connectors.files.flows import ImportReport, import_invoices
+from tilisilta.connectors.odoo.invoices import PullReport, pull_invoices
+from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.connectors.odoo.payments import PushReport, push_payments
+from tilisilta.connectors.odoo.registers import RegisterPull, pull_partners, pull_products
 from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
 from tilisilta.connectors.procountor.payments import PaymentFetchReport, fetch_payments
@@ -32,8 +38,10 @@ from tilisilta.connectors.procountor.registers_flows import (
 from tilisilta.connectors.procountor.registers_matching import RegisterReport
 from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
 from tilisilta.crypto import SecretBox
-from tilisilta.demo.dataset import demo_invoice_file, procountor_registers
+from tilisilta.demo.dataset import demo_invoices, procountor_registers
+from tilisilta.demo.odoo_erp import DemoErp
 from tilisilta.sandbox.common.transport import SyncASGITransport
+from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
@@ -44,6 +52,8 @@ from tilisilta.store.registers import PARTY, PRODUCT
 COMPANY_NAME = "Tilisilta Demo Oy"
 COMPANY_ID = "2077474-0"
 CONNECTION = "demo-procountor"
+ODOO_CONNECTION = "demo-odoo"
+ODOO_VERSION = 17
 CLIENT_ID = "tilisilta-demo"
 REDIRECT_URI = "http://localhost/tilisilta/callback"
 SANDBOX_URL = "http://procountor.sandbox/api"
@@ -69,13 +79,25 @@ class DemoRegisters:
 
 
 @dataclass
+class ErpPull:
+    """What the hub read from Odoo."""
+
+    customers: RegisterPull
+    products: RegisterPull
+    invoices: PullReport
+    posted: int  # invoices and credit notes posted in the Odoo sandbox
+
+
+@dataclass
 class DemoResult:
     folder: Path
-    imported: ImportReport
+    erp: ErpPull
     vat: VatFetch
     registers: DemoRegisters
     sent: SendSummary
     paid: PaymentFetchReport
+    written_back: PushReport
+    odoo_payment_states: dict[str, int]  # Odoo invoices by payment state, after the write-back
     sandbox_invoices: int
     dropped_responses: int
     first_run: bool
@@ -101,6 +123,10 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     sandbox.register_client(CLIENT_ID, client_secret, REDIRECT_URI)
     remote_company = sandbox.add_company(name=COMPANY_NAME, business_id=COMPANY_ID)
     api_key = sandbox.issue_api_key(remote_company.company_id, CLIENT_ID)
+    odoo, odoo_creds = OdooSandbox.with_demo_company(version=ODOO_VERSION, clock=clock, seed=1)
+    odoo_options = OdooOptions(
+        database=odoo_creds.database, login=odoo_creds.login, odoo_company_id=odoo_creds.company_id
+    )
 
     with store.session() as session:
         if first_run:
@@ -111,6 +137,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
                 sending=SendingOption.APPROVE_AND_SEND,
                 create_customers=True,
                 create_products=True,
+                rate_limit_per_second=20,  # what the sandbox allows, as Procountor does
             )
             repo.add_connection(
                 session,
@@ -124,18 +151,41 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
                 secrets={"client_secret": client_secret, "api_key": api_key},
                 now=clock.now(),
             )
+            repo.add_connection(
+                session,
+                box,
+                company=company,
+                name=ODOO_CONNECTION,
+                kind="odoo",
+                environment="sandbox",
+                base_url=odoo.base_url,
+                options=odoo_options.model_dump(mode="json"),
+                secrets={"api_key": odoo_creds.api_key},
+                now=clock.now(),
+            )
         else:
-            # The sandbox lives in this process only: each run its demo company issues a new key.
+            # The sandboxes live in this process only: each run their demo companies issue new
+            # keys.
             connection = repo.find_connection(session, CONNECTION)
             connection.secrets = box.seal({"client_secret": client_secret, "api_key": api_key})
+            erp_connection = repo.find_connection(session, ODOO_CONNECTION)
+            erp_connection.secrets = box.seal({"api_key": odoo_creds.api_key})
 
     transport = SyncASGITransport(sandbox.app)
+    odoo_transport = odoo.transport()
     # Beyond Procountor's four documented VAT statuses the numbers are per company: read the
     # company's VAT defaults and map the rest by their descriptions.
     vat = fetch_vat_settings(store, box, clock, CONNECTION, transport=transport)
 
-    data_file = demo_invoice_file(_demo_day(clock), folder / "invoices.json")
-    imported = import_invoices(store, clock, company=COMPANY_ID, path=data_file)
+    # The ERP: the demo batch is posted in Odoo, and the hub pulls it with its customers and
+    # products.
+    moves = DemoErp(odoo.registry, odoo_creds.seed).enter(demo_invoices(_demo_day(clock)))
+    erp = ErpPull(
+        customers=pull_partners(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
+        products=pull_products(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
+        invoices=pull_invoices(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
+        posted=len(moves),
+    )
 
     # The company used Procountor by hand before: match its customers and products to the ERP's.
     company_id = remote_company.company_id
@@ -166,9 +216,11 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
 
     if faults:
         # Show exactly-once at work: lose some responses after Procountor has committed.
-        sandbox.faults.drop_after_commit = 0.15
-        sandbox.faults.error_5xx = 0.05
-        sandbox.faults.only = r"^(POST|PUT) /api/invoices"
+        # Creating an invoice is the step that must never happen twice; approving and sending
+        # are checked by state before they are repeated (tests/reliability covers every step).
+        sandbox.faults.drop_after_commit = 0.12
+        sandbox.faults.error_5xx = 0.03
+        sandbox.faults.only = r"^POST /api/invoices$"
     bound_before = _bound(store, PARTY), _bound(store, PRODUCT)
     try:
         sent = send_invoices(
@@ -205,17 +257,29 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
             connection_name=CONNECTION,
             transport=transport,
         )
+        written_back = push_payments(
+            store, box, clock, settings, ODOO_CONNECTION, transport=odoo_transport
+        )
     finally:
         transport.close()
+        odoo.close()
+    states = odoo.registry.call(
+        "account.move", "read", list(moves.values()), ["move_type", "payment_state"]
+    )
+    payment_states = dict(
+        Counter(m["payment_state"] for m in states if m["move_type"] == "out_invoice")
+    )
     held = sandbox.invoices(company_id)
     store.dispose()
     return DemoResult(
         folder=folder,
-        imported=imported,
+        erp=erp,
         vat=vat,
         registers=registers,
         sent=sent,
         paid=paid,
+        written_back=written_back,
+        odoo_payment_states=payment_states,
         sandbox_invoices=len(held),
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),
         first_run=first_run,

@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import select
 
 from tilisilta.clock import Clock, today
-from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.common import ConnectionCheck, transport_outcome
 from tilisilta.connectors.procountor.accounting import (
     AccountingCatalog,
     AccountingFailed,
@@ -87,10 +87,6 @@ def open_client(
 
 
 # -- connection test ----------------------------------------------------------------------
-@dataclass
-class ConnectionCheck:
-    ok: bool
-    lines: list[str] = field(default_factory=list)
 
 
 def test_connection(

@@ -107,8 +107,11 @@ class FaultPlan:
             self.seed = seed
             self._rng = random.Random(seed)
 
-    def matches(self, method: str, path: str) -> bool:
-        return self.only is None or re.search(self.only, f"{method} {path}") is not None
+    def matches(self, method: str, path: str, label: str = "") -> bool:
+        """Whether ``only`` matches "METHOD /path", followed by " label" when the sandbox names
+        the call inside the body (e.g. an RPC's model and method)."""
+        target = f"{method} {path} {label}" if label else f"{method} {path}"
+        return self.only is None or re.search(self.only, target) is not None
 
     def draw(self, method: str) -> str | None:
         """Pick at most one fault for a request: one draw against cumulative probabilities."""
@@ -190,7 +193,9 @@ class FaultMiddleware:
     ``error_body`` is the JSON body of injected 5xx responses (a value, or a function of the
     status) and ``throttle_body`` that of injected 429s; each sandbox passes the shapes its real
     system uses. Paths starting with one of
-    ``exempt_prefixes`` (the sandbox's admin endpoints) are never faulted.
+    ``exempt_prefixes`` (the sandbox's admin endpoints) are never faulted. ``label`` names the
+    call a request's body carries (for RPC endpoints, where the path says little), so ``only``
+    can pick e.g. one Odoo method.
     """
 
     def __init__(
@@ -202,8 +207,10 @@ class FaultMiddleware:
         throttle_body: Any = None,
         exempt_prefixes: tuple[str, ...] = ("/_sandbox",),
         sleep: Sleeper | None = None,
+        label: Callable[[str, bytes], str] | None = None,
     ) -> None:
         self.app = app
+        self.label = label
         self.plan = plan
         self.error_body = error_body
         self.throttle_body = throttle_body
@@ -217,7 +224,13 @@ class FaultMiddleware:
         method: str = scope["method"]
         path: str = scope["path"]
         plan = self.plan
-        if path.startswith(self.exempt_prefixes) or not plan.matches(method, path):
+        label = ""
+        if self.label is not None and not path.startswith(self.exempt_prefixes):
+            # RPC protocols name the call in the body: read it, name it, and hand it on intact.
+            body = await _read_body(receive)
+            label = self.label(path, body)
+            receive = _replay(body)
+        if path.startswith(self.exempt_prefixes) or not plan.matches(method, path, label):
             await self.app(scope, receive, send)
             return
 
@@ -260,6 +273,31 @@ class FaultMiddleware:
 
     def _error_body(self, status: int) -> Any:
         return self.error_body(status) if callable(self.error_body) else self.error_body
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def _send_json(

@@ -1,0 +1,160 @@
+"""`tilisilta odoo …`: pulling from Odoo and writing payments back, and the tax and unit maps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tilisilta.cli.runtime import console, fail, runtime
+from tilisilta.connectors.odoo.invoices import PullReport
+from tilisilta.connectors.odoo.payments import PushReport
+from tilisilta.connectors.odoo.registers import RegisterPull
+from tilisilta.domain.documents import VatTreatment
+from tilisilta.domain.units import unit_error
+from tilisilta.store import companies as repo
+
+odoo_app = typer.Typer(help="Odoo as the ERP: pull invoices, push payments.", no_args_is_help=True)
+
+
+@odoo_app.command("pull")
+def pull(
+    name: str,
+    registers: Annotated[
+        bool, typer.Option(help="Also pull customers and products (before invoices).")
+    ] = True,
+) -> None:
+    """Read what changed in Odoo since the last pull: customers, products, posted invoices and
+    credit notes. Safe to run any number of times."""
+    from tilisilta.connectors.odoo.invoices import pull_invoices
+    from tilisilta.connectors.odoo.registers import pull_partners, pull_products
+
+    rt = runtime()
+    try:
+        if registers:
+            for label, flow in (("Customers", pull_partners), ("Products", pull_products)):
+                result = flow(rt.store, rt.box, rt.clock, name)
+                if result.aborted:
+                    raise fail(result.aborted)
+                print_register_pull(label, result)
+        pages = 0
+
+        def progress(count: int) -> None:
+            nonlocal pages
+            pages += 1
+            console.print(f"  read page {pages} ({count} invoices)")
+
+        report = pull_invoices(rt.store, rt.box, rt.clock, name, on_page=progress)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    print_pull_report(report)
+    if report.aborted:
+        raise fail(report.aborted)
+
+
+def print_register_pull(label: str, result: RegisterPull) -> None:
+    console.print(
+        f"{label}: {result.new} new, {result.changed} changed, {result.unchanged} unchanged"
+    )
+    for skipped in result.skipped:
+        console.print(f"  [yellow]left out:[/yellow] {skipped}")
+
+
+def print_pull_report(report: PullReport) -> None:
+    console.print(
+        f"Invoices and credit notes: {len(report.new)} new, {len(report.changed)} changed, "
+        f"{report.unchanged} unchanged, {len(report.data_issues)} with data issues"
+    )
+    for issue in report.data_issues:
+        console.print(f"  [yellow]data issue:[/yellow] {issue}")
+
+
+def print_push_report(report: PushReport) -> None:
+    run = report.run
+    console.print(
+        f"Payments registered in Odoo: {len(run.sent)}; refused: {len(run.refused)}; "
+        f"data issues: {len(run.data_issues)}; waiting to retry: {len(run.waiting)}"
+    )
+    if report.not_from_odoo:
+        console.print(
+            f"{len(report.not_from_odoo)} payment(s) are for invoices that did not come from "
+            "this Odoo connection and were left alone"
+        )
+
+
+@odoo_app.command("push-payments")
+def push_payments_command(name: str) -> None:
+    """Register in Odoo the payments the hub received for invoices read from Odoo."""
+    from tilisilta.connectors.odoo.payments import push_payments
+
+    rt = runtime()
+    try:
+        report = push_payments(rt.store, rt.box, rt.clock, rt.settings, name)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    print_push_report(report)
+    if report.run.aborted:
+        raise fail(report.run.aborted)
+
+
+@odoo_app.command("taxes")
+def taxes(name: str) -> None:
+    """The company's Odoo sales taxes and the VAT treatment each is sent as."""
+    from tilisilta.connectors.odoo.connection import open_client
+    from tilisilta.connectors.odoo.invoices import read_catalog
+    from tilisilta.connectors.odoo.mapping import tax_treatment
+    from tilisilta.http.errors import RemoteError
+
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            client, options = open_client(repo.find_connection(session, name), rt.box, rt.clock)
+        try:
+            catalog = read_catalog(client, options)
+        finally:
+            client.close()
+    except (LookupError, RemoteError) as exc:
+        raise fail(str(exc)) from exc
+    table = Table("Odoo id", "tax", "rate", "treatment")
+    for tax_id, tax in sorted(catalog.taxes.items()):
+        try:
+            treatment = tax_treatment(tax, catalog.tax_treatments).value
+        except ValueError:
+            treatment = "[yellow]not mapped[/yellow]"
+        table.add_row(str(tax_id), str(tax.get("name")), f"{tax.get('amount')} %", treatment)
+    console.print(table)
+    console.print(f"Change one with `tilisilta odoo tax-map {name} <Odoo id> <treatment>`.")
+
+
+@odoo_app.command("tax-map")
+def tax_map(name: str, tax_id: int, treatment: VatTreatment) -> None:
+    """Say which VAT treatment an Odoo sales tax stands for."""
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            connection = repo.find_connection(session, name)
+            mapped = dict(connection.options.get("tax_treatments") or {})
+            mapped[str(tax_id)] = treatment.value
+            connection.options = {**connection.options, "tax_treatments": mapped}
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"{name}: Odoo tax {tax_id} → {treatment.value}")
+
+
+@odoo_app.command("unit-map")
+def unit_map(name: str, unit: str, code: str) -> None:
+    """Map an Odoo unit of measure (by name) to a UN/ECE Rec 20 code."""
+    problem = unit_error(code)
+    if problem:
+        raise fail(f"{problem}; pick a code such as C62 (one), H87 (piece), HUR (hour)")
+    rt = runtime()
+    try:
+        with rt.store.session() as session:
+            connection = repo.find_connection(session, name)
+            units = dict(connection.options.get("units") or {})
+            units[unit] = code.upper()
+            connection.options = {**connection.options, "units": units}
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"{name}: Odoo unit {unit!r} → {code.upper()}")

@@ -1,0 +1,1 @@
+"""Odoo as the ERP: reading invoices, partners and products, writing payments back."""

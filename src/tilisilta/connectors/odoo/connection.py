@@ -1,0 +1,134 @@
+"""Opening an Odoo connection and testing it: version, credentials, company access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.connectors.odoo.client import OdooClient
+from tilisilta.connectors.odoo.errors import describe
+from tilisilta.connectors.odoo.options import Cursor, OdooOptions, OdooSecrets
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.identifiers import business_id_error, normalize_business_id
+from tilisilta.http.errors import RemoteError
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Company, Connection
+
+SUPPORTED_VERSIONS = (16, 17, 18, 19)
+
+
+def open_client(
+    connection: Connection,
+    box: SecretBox,
+    clock: Clock,
+    transport: httpx.BaseTransport | None = None,
+) -> tuple[OdooClient, OdooOptions]:
+    options = OdooOptions.model_validate(connection.options)
+    secrets = OdooSecrets.model_validate(box.open(connection.secrets))
+    client = OdooClient(
+        connection.base_url,
+        database=options.database,
+        login=options.login,
+        api_key=secrets.api_key,
+        clock=clock,
+        transport=transport,
+        protocol=options.protocol,
+        rate_limit_per_second=options.rate_limit_per_second,
+        timeout=options.timeout_seconds,
+    )
+    return client, options
+
+
+def save_cursor(session: Session, connection_id: int, model: str, cursor: Cursor) -> None:
+    """Store how far a pull got, in the same transaction as what it stored."""
+    connection = session.get_one(Connection, connection_id)
+    cursors = dict(connection.options.get("cursors") or {})
+    cursors[model] = cursor.model_dump()
+    connection.options = {**connection.options, "cursors": cursors}
+
+
+def company_context(options: OdooOptions) -> dict[str, Any]:
+    """Every call names the company explicitly: never the user's default company."""
+    return {"allowed_company_ids": [options.odoo_company_id], "active_test": False}
+
+
+def business_id_of(company: dict[str, Any]) -> str | None:
+    """A Finnish company's business ID from Odoo's company registry or FI VAT number."""
+    for candidate in (company.get("company_registry"), company.get("vat")):
+        if not candidate:
+            continue
+        value = str(candidate).strip()
+        if value.upper().startswith("FI"):
+            value = value[2:]
+        if business_id_error(value) is None:
+            return normalize_business_id(value)
+    return None
+
+
+def test_connection(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> ConnectionCheck:
+    """Read the version, log in, and read the mapped company; say plainly what is wrong."""
+    from tilisilta.store.companies import find_connection
+
+    with store.session() as session:
+        connection = find_connection(session, name)
+        company = session.get_one(Company, connection.company_id)
+        client, options = open_client(connection, box, clock, transport)
+        business_id, base_url, connection_id = (
+            company.business_id,
+            connection.base_url,
+            connection.id,
+        )
+    check = ConnectionCheck(ok=False)
+    try:
+        major, minor = client.version
+        check.lines.append(f"Odoo {major}.{minor} at {base_url}, database {options.database!r}")
+        if major not in SUPPORTED_VERSIONS:
+            check.lines.append(
+                f"Odoo {major} is not one of the versions the hub supports "
+                f"({', '.join(map(str, SUPPORTED_VERSIONS))})"
+            )
+            return check
+        uid = client.uid
+        check.lines.append(
+            f"Logged in as {options.login!r} (user id {uid}) over "
+            f"{'JSON-2' if client.uses_json2 else 'JSON-RPC'}"
+        )
+        companies = client.read(
+            "res.company",
+            [options.odoo_company_id],
+            ["name", "vat", "company_registry", "currency_id"],
+            context=company_context(options),
+        )
+    except RemoteError as exc:
+        check.lines.append(describe(exc, f"use Odoo company {options.odoo_company_id}"))
+        return check
+    finally:
+        client.close()
+    remote = companies[0]
+    remote_id = business_id_of(remote)
+    check.lines.append(
+        f"Company: {remote.get('name')} (Odoo id {options.odoo_company_id}, "
+        f"business ID {remote_id or 'not set'})"
+    )
+    if remote_id and remote_id != business_id:
+        check.lines.append(
+            f"Odoo company {options.odoo_company_id} has business ID {remote_id}, but this "
+            f"connection's company has {business_id}: map the connection to the right Odoo "
+            "company with --odoo-company"
+        )
+        return check
+    check.ok = True
+    with store.session() as session:
+        session.get_one(Connection, connection_id).state = "validated"
+    return check

@@ -1,0 +1,400 @@
+"""Odoo flow: pulling posted customer invoices and credit notes into the hub.
+
+Each page of changed moves is read with everything its mapping needs in a few bulk calls (rows,
+partners, products, credited invoices, PDFs), stored as canonical invoices bound to their Odoo
+ids, and committed together with the cursor: a pull that stops half-way resumes where it was.
+A move that cannot be mapped is kept as it was read, with a data issue saying what to fix in Odoo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.odoo.client import OdooClient
+from tilisilta.connectors.odoo.connection import company_context, open_client, save_cursor
+from tilisilta.connectors.odoo.cursor import changed_pages, later, rewind
+from tilisilta.connectors.odoo.errors import describe
+from tilisilta.connectors.odoo.mapping import (
+    INVOICE_TYPES,
+    Catalog,
+    MappingFailed,
+    MoveRecords,
+    m2o_id,
+    move_label,
+    to_invoice,
+)
+from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.connectors.odoo.raw import RawRecord
+from tilisilta.crypto import SecretBox
+from tilisilta.http.errors import RemoteError
+from tilisilta.ledger.outcomes import Category, State
+from tilisilta.store.companies import find_connection
+from tilisilta.store.documents import Upsert, upsert_document, upsert_invoice
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Binding, Document, Exchange
+
+PULL_INVOICE = "odoo.pull_invoice"
+INVOICE_KIND = "invoice"
+RAW_MOVE = "odoo_move"  # a move kept as read, when it could not be mapped
+MOVE_MODEL = "account.move"
+
+MOVE_FIELDS = (
+    "name",
+    "move_type",
+    "state",
+    "company_id",
+    "partner_id",
+    "commercial_partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "currency_id",
+    "payment_reference",
+    "ref",
+    "invoice_origin",
+    "reversed_entry_id",
+    "amount_total",
+    "amount_residual",
+    "payment_state",
+    "fiscal_position_id",
+)
+LINE_FIELDS = (
+    "move_id",
+    "name",
+    "display_type",
+    "product_id",
+    "quantity",
+    "product_uom_id",
+    "price_unit",
+    "discount",
+    "tax_ids",
+    "price_subtotal",
+    "price_total",
+    "sequence",
+)
+PARTNER_FIELDS = (
+    "name",
+    "ref",
+    "vat",
+    "company_registry",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "country_id",
+    "email",
+    "lang",
+    "is_company",
+)
+TAX_FIELDS = ("name", "amount", "amount_type", "type_tax_use", "description", "invoice_label")
+
+
+@dataclass
+class PullReport:
+    new: list[str] = field(default_factory=list)  # invoice numbers stored for the first time
+    changed: list[str] = field(default_factory=list)  # stored again with new content
+    unchanged: int = 0  # read again (overlap window) and found the same
+    data_issues: list[str] = field(default_factory=list)  # what could not be mapped, and why
+    other_company: int = 0  # records of a company this connection does not serve: dropped
+    calls: int = 0
+    aborted: str | None = None
+
+
+def pull_invoices(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> PullReport:
+    """Store every posted customer invoice and credit note changed since the last pull."""
+    with store.session() as session:
+        connection = find_connection(session, name)
+        connection_id, company_id = connection.id, connection.company_id
+        client, options = open_client(connection, box, clock, transport)
+    report = PullReport()
+    context = company_context(options)
+    domain = [
+        ("company_id", "=", options.odoo_company_id),
+        ("move_type", "in", list(INVOICE_TYPES)),
+        ("state", "=", "posted"),
+    ]
+    stored = options.cursors.get(MOVE_MODEL)
+    try:
+        catalog = read_catalog(client, options)
+        fields = client.available(MOVE_MODEL, MOVE_FIELDS)
+        for moves, position in changed_pages(
+            client,
+            MOVE_MODEL,
+            domain,
+            fields,
+            cursor=rewind(stored, options.overlap_seconds),
+            page_size=options.page_size,
+            context=context,
+        ):
+            ours = [m for m in moves if m2o_id(m.get("company_id")) == options.odoo_company_id]
+            report.other_company += len(moves) - len(ours)
+            bundles, products = read_bundles(client, options, ours, context)
+            page_catalog = replace(catalog, products=products)
+            stored = later(stored, position)
+            with store.session() as session:
+                for bundle in bundles:
+                    _keep(
+                        session,
+                        connection_id,
+                        company_id,
+                        bundle,
+                        page_catalog,
+                        report,
+                        clock.now(),
+                    )
+                save_cursor(session, connection_id, MOVE_MODEL, stored)
+            if on_page is not None:
+                on_page(len(moves))
+    except RemoteError as exc:
+        report.aborted = describe(exc, "read invoices")
+    finally:
+        client.close()
+    return report
+
+
+def read_catalog(client: OdooClient, options: OdooOptions) -> Catalog:
+    context = company_context(options)
+    taxes = client.search_read(
+        "account.tax",
+        [("company_id", "=", options.odoo_company_id), ("type_tax_use", "=", "sale")],
+        client.available("account.tax", TAX_FIELDS),
+        context=context,
+    )
+    countries = client.search_read("res.country", [], ["code"], context=context)
+    return Catalog(
+        taxes={int(t["id"]): t for t in taxes},
+        countries={int(c["id"]): str(c["code"]) for c in countries},
+        tax_treatments=options.tax_treatments,
+        units=options.units,
+    )
+
+
+def read_bundles(
+    client: OdooClient,
+    options: OdooOptions,
+    moves: Sequence[dict[str, Any]],
+    context: Mapping[str, Any],
+) -> tuple[list[MoveRecords], dict[int, dict[str, Any]]]:
+    """Everything the mapping needs for a page of moves, in one call per model."""
+    if not moves:
+        return [], {}
+    ids = [int(m["id"]) for m in moves]
+    lines = client.search_read(
+        "account.move.line",
+        [("move_id", "in", ids), ("display_type", "not in", ["tax", "payment_term", "rounding"])],
+        client.available("account.move.line", LINE_FIELDS),
+        context=context,
+        order="move_id, sequence, id",
+    )
+    by_move: dict[int, list[dict[str, Any]]] = {}
+    for line in lines:
+        by_move.setdefault(m2o_id(line.get("move_id")) or 0, []).append(line)
+    partner_ids = sorted({m2o_id(m.get("commercial_partner_id")) or 0 for m in moves} - {0})
+    partners = {
+        int(p["id"]): p
+        for p in client.read(
+            "res.partner",
+            partner_ids,
+            client.available("res.partner", PARTNER_FIELDS),
+            context=context,
+        )
+    }
+    product_ids = sorted({m2o_id(line.get("product_id")) or 0 for line in lines} - {0})
+    products = {
+        int(p["id"]): p
+        for p in client.read(
+            "product.product", product_ids, ["default_code", "name"], context=context
+        )
+    }
+    credited_ids = sorted({m2o_id(m.get("reversed_entry_id")) or 0 for m in moves} - {0})
+    credited = {
+        int(c["id"]): c
+        for c in client.read(MOVE_MODEL, credited_ids, ["name", "invoice_date"], context=context)
+    }
+    pdfs: dict[int, dict[str, Any]] = {}
+    if options.attach_pdf:
+        for attachment in client.search_read(
+            "ir.attachment",
+            [
+                ("res_model", "=", MOVE_MODEL),
+                ("res_id", "in", ids),
+                ("mimetype", "=", "application/pdf"),
+            ],
+            ["res_id", "name", "datas"],
+            context=context,
+            order="id desc",
+        ):
+            pdfs.setdefault(int(attachment["res_id"]), attachment)
+    bundles = []
+    for move in moves:
+        move_id = int(move["id"])
+        partner_id = m2o_id(move.get("commercial_partner_id")) or 0
+        credited_id = m2o_id(move.get("reversed_entry_id"))
+        bundles.append(
+            MoveRecords(
+                move=move,
+                lines=by_move.get(move_id, []),
+                partner=partners.get(partner_id, {"id": partner_id}),
+                credited=credited.get(credited_id) if credited_id else None,
+                pdf=pdfs.get(move_id),
+            )
+        )
+    return bundles, products
+
+
+def _keep(
+    session: Session,
+    connection_id: int,
+    company_id: int,
+    bundle: MoveRecords,
+    catalog: Catalog,
+    report: PullReport,
+    now: datetime,
+) -> None:
+    """Store one move: as a canonical invoice bound to its Odoo id, or as read, with its issue."""
+    move_id = str(bundle.move["id"])
+    raw_ref = f"{connection_id}:{move_id}"
+    try:
+        invoice = to_invoice(bundle, catalog)
+    except MappingFailed as failed:
+        raw = {
+            "move": dict(bundle.move),
+            "lines": [dict(line) for line in bundle.lines],
+            "partner": dict(bundle.partner),
+        }
+        document, _ = upsert_document_raw(session, company_id, raw_ref, raw, now)
+        message = f"{failed.label} was not taken from Odoo: " + "; ".join(failed.problems)
+        if _log(session, connection_id, document, move_id, State.DATA_ISSUE, message, now):
+            report.data_issues.append(message)
+        return
+    document, change = upsert_invoice(session, company_id, invoice, now)
+    _bind(session, connection_id, document.id, move_id, now)
+    _settle_raw(session, connection_id, company_id, raw_ref, invoice.number, now)
+    if change is Upsert.UNCHANGED:
+        report.unchanged += 1
+        return
+    (report.new if change is Upsert.NEW else report.changed).append(invoice.number)
+    _log(
+        session,
+        connection_id,
+        document,
+        move_id,
+        State.SENT,
+        f"{move_label(bundle.move)} received from Odoo"
+        + (" (changed since it was last read)" if change is Upsert.CHANGED else ""),
+        now,
+    )
+
+
+def upsert_document_raw(
+    session: Session, company_id: int, ref: str, raw: dict[str, Any], now: datetime
+) -> tuple[Document, Upsert]:
+    return upsert_document(session, company_id, RAW_MOVE, ref, RawRecord(content=raw), now)
+
+
+def _log(
+    session: Session,
+    connection_id: int,
+    document: Document,
+    move_id: str,
+    state: State,
+    message: str,
+    now: datetime,
+) -> bool:
+    """One inbound exchange per version of a document; False when this version was logged."""
+    exists = session.scalar(
+        select(Exchange.id).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document.id,
+            Exchange.operation == PULL_INVOICE,
+            Exchange.document_version == document.version,
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(
+        Exchange(
+            connection_id=connection_id,
+            document_id=document.id,
+            operation=PULL_INVOICE,
+            document_version=document.version,
+            direction="in",
+            state=state,
+            category=Category.INFO if state == State.SENT else Category.DATA_ISSUE,
+            attempts=1,
+            external_id=move_id,
+            progress={},
+            problems={},
+            error=message,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    session.flush()
+    return True
+
+
+def _bind(
+    session: Session, connection_id: int, document_id: int, move_id: str, now: datetime
+) -> None:
+    existing = session.scalar(
+        select(Binding).where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == INVOICE_KIND,
+            Binding.external_id == move_id,
+        )
+    )
+    if existing is not None:
+        existing.local_id = document_id  # renumbered in Odoo: the move is the same record
+        return
+    session.add(
+        Binding(
+            connection_id=connection_id,
+            local_kind=INVOICE_KIND,
+            local_id=document_id,
+            external_id=move_id,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def _settle_raw(
+    session: Session, connection_id: int, company_id: int, raw_ref: str, number: str, now: datetime
+) -> None:
+    """A move that once failed to map and now maps: its open data issues are settled."""
+    raw_id = session.scalar(
+        select(Document.id).where(
+            Document.company_id == company_id, Document.kind == RAW_MOVE, Document.ref == raw_ref
+        )
+    )
+    if raw_id is None:
+        return
+    session.execute(
+        update(Exchange)
+        .where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == raw_id,
+            Exchange.state == State.DATA_ISSUE,
+        )
+        .values(
+            state=State.IGNORED,
+            error=Exchange.error + f" — fixed in Odoo, received as {number}",
+            updated_at=now,
+        )
+    )

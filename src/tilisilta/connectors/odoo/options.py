@@ -1,0 +1,48 @@
+"""An Odoo connection's settings: what is stored in ``connection.options`` and its secrets."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tilisilta.connectors.odoo.client import Protocol
+from tilisilta.domain.documents import VatTreatment
+
+SECRET_FIELDS = ("api_key",)
+SANDBOX_URL = "http://127.0.0.1:8069"
+
+
+class Cursor(BaseModel):
+    """How far an incremental pull got: the last (write_date, id) it stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    write_date: str  # Odoo's naive UTC "YYYY-MM-DD HH:MM:SS"
+    id: int
+
+
+class OdooOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    database: str
+    login: str
+    # The one Odoo company this connection reads and writes for; records of any other company
+    # are never read, so they are never sent anywhere.
+    odoo_company_id: int
+    protocol: Protocol = Protocol.AUTO
+    page_size: int = Field(default=200, ge=1, le=1000)
+    # Each pull re-reads this much before its cursor: a long Odoo transaction can commit records
+    # whose write_date is older than what the previous pull saw.
+    overlap_seconds: int = Field(default=600, ge=0)
+    journals: dict[str, int] = Field(default_factory=dict)  # "bank"/"cash" → journal id
+    tax_treatments: dict[str, VatTreatment] = Field(default_factory=dict)  # tax id → treatment
+    units: dict[str, str] = Field(default_factory=dict)  # Odoo unit name → UN/ECE Rec 20 code
+    attach_pdf: bool = True  # read the invoice's PDF attachment when Odoo has one
+    rate_limit_per_second: float = Field(default=20.0, gt=0)
+    timeout_seconds: float = Field(default=120.0, gt=0)
+    cursors: dict[str, Cursor] = Field(default_factory=dict)  # model → cursor
+
+
+class OdooSecrets(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: str

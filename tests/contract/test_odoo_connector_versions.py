@@ -1,0 +1,89 @@
+"""The Odoo connector against every field profile of the sandbox (Odoo 16, 17, 18 and 19)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.conftest import START
+from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tilisilta.clock import ManualClock
+from tilisilta.connectors.odoo.connection import test_connection as check_connection
+from tilisilta.connectors.odoo.registers import pull_partners, pull_products
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
+from tilisilta.settings import Settings
+from tilisilta.store.documents import all_invoices, load_invoice
+from tilisilta.store.engine import Store
+from tilisilta.store.payments import upsert_payment
+from tilisilta.store.registers import PARTY, PRODUCT, all_of_kind
+
+VERSIONS = (16, 17, 18, 19)
+
+
+@pytest.fixture(params=VERSIONS, ids=[f"odoo{v}" for v in VERSIONS])
+def versioned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OdooHub]:
+    clock = ManualClock(START)
+    settings = Settings(
+        home=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'hub.db'}",
+        secret_keys=Fernet.generate_key().decode(),
+    )
+    store = Store(settings.resolved_database_url())
+    store.upgrade()
+    odoo: Odoo = open_odoo(clock, version=request.param)
+    yield connect_odoo(store, SecretBox.from_settings(settings), clock, settings, odoo)
+    odoo.sandbox.close()
+    store.dispose()
+
+
+def test_connection_test_names_the_version_and_protocol(versioned: OdooHub) -> None:
+    hub = versioned
+    check = check_connection(hub.store, hub.box, hub.clock, "odoo", transport=hub.odoo.transport)
+    version = hub.odoo.sandbox.version
+    assert check.ok, check.lines
+    assert check.lines[0].startswith(f"Odoo {version}.0")
+    assert ("JSON-2" if version >= 19 else "JSON-RPC") in check.lines[1]
+
+
+def test_registers_invoices_and_payments_round_trip(versioned: OdooHub) -> None:
+    hub, odoo = versioned, versioned.odoo
+    invoice_id = odoo.invoice("virtanen", [("coffee", 4), ("consulting", 1)])
+    odoo.invoice("virtanen", [("coffee", 1)], move_type="out_refund", reversed_entry_id=invoice_id)
+
+    partners = pull_partners(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
+    products = pull_products(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
+    assert partners.aborted is None and products.aborted is None
+    assert partners.new == len(odoo.seed.customers)  # the archived one is not a customer
+    assert products.new == len(odoo.seed.products)
+
+    pulled = hub.pull()
+    assert pulled.aborted is None and pulled.data_issues == []
+    assert len(pulled.new) == 2
+    with hub.store.session() as session:
+        stored = {doc.ref: load_invoice(doc) for doc in all_invoices(session, 1)}
+        assert len(all_of_kind(session, 1, PARTY)) == len(odoo.seed.customers)
+        assert len(all_of_kind(session, 1, PRODUCT)) == len(odoo.seed.products)
+    invoice = stored[pulled.new[0]]
+    move = odoo.move(invoice_id)
+    assert invoice.gross_total == Decimal(str(move["amount_total"]))
+    assert stored[pulled.new[1]].kind is InvoiceKind.CREDIT_NOTE
+
+    payment = Payment(
+        external_id="77",
+        invoice_number=invoice.number,
+        amount=invoice.gross_total,
+        payment_date=date(2026, 6, 20),
+        journal=JournalType.BANK,
+    )
+    with hub.store.session() as session:
+        upsert_payment(session, 1, "procountor:1:77", payment, hub.clock.now())
+    pushed = hub.push()
+    assert len(pushed.run.sent) == 1, pushed
+    assert odoo.move(invoice_id)["payment_state"] in ("paid", "in_payment")
+    assert hub.push().run.sent == []

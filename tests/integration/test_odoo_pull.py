@@ -1,0 +1,207 @@
+"""Pulling invoices from Odoo (the sandbox) into the hub: incremental, idempotent, per company."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tilisilta.clock import ManualClock
+from tilisilta.connectors.odoo.connection import test_connection as check_connection
+from tilisilta.connectors.odoo.invoices import PULL_INVOICE
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import InvoiceKind, VatTreatment
+from tilisilta.sandbox.odoo.orm import seed_finnish_company
+from tilisilta.sandbox.odoo.orm.scenarios import attach_invoice_pdf, make_invoice
+from tilisilta.settings import Settings
+from tilisilta.store.documents import all_invoices, load_invoice
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Binding, Exchange
+
+
+@pytest.fixture
+def odoo(clock: ManualClock) -> Iterator[Odoo]:
+    odoo = open_odoo(clock)
+    yield odoo
+    odoo.sandbox.close()
+
+
+@pytest.fixture
+def hub(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> OdooHub:
+    return connect_odoo(store, box, clock, settings, odoo)
+
+
+def invoices(hub: OdooHub) -> dict[str, object]:
+    with hub.store.session() as session:
+        return {doc.ref: load_invoice(doc) for doc in all_invoices(session, 1)}
+
+
+def pull_exchanges(hub: OdooHub) -> int:
+    with hub.store.session() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(Exchange).where(Exchange.operation == PULL_INVOICE)
+            )
+            or 0
+        )
+
+
+def test_posted_invoices_and_credit_notes_arrive_with_rows_customer_and_pdf(
+    hub: OdooHub, odoo: Odoo
+) -> None:
+    first = odoo.invoice("aalto", [("coffee", 3), ("consulting", 2)])
+    attach_invoice_pdf(odoo.sandbox.registry, first)
+    odoo.invoice(
+        "eu_sweden", [("coffee_maker", 1)], fiscal_position_id=odoo.seed.fiscal_positions["eu"]
+    )
+    odoo.invoice("aalto", [("coffee", 1)], move_type="out_refund", reversed_entry_id=first)
+    odoo.invoice("korhonen", [("coffee", 1)], post=False)  # a draft is not taken
+    report = hub.pull()
+    assert report.aborted is None, report.aborted
+    assert report.new == ["INV/2026/00001", "INV/2026/00002", "RINV/2026/00001"]
+    got = invoices(hub)
+    invoice = got["INV/2026/00001"]
+    odoo_total = Decimal(str(odoo.move(first)["amount_total"]))
+    assert invoice.gross_total == odoo_total == invoice.stated_total
+    assert invoice.customer.name == "Kahvila Aalto Oy"
+    assert invoice.customer.business_id is not None and invoice.customer.customer_number
+    assert [line.product_code for line in invoice.lines] == ["KAHVI-500", "KONS-H"]
+    assert invoice.lines[1].unit == "HUR"
+    assert invoice.pdf is not None and invoice.pdf.name.endswith(".pdf")
+    eu = got["INV/2026/00002"]
+    assert eu.lines[0].vat_treatment is VatTreatment.EU_GOODS and eu.lines[0].vat_rate == 0
+    assert eu.customer.address.country == "SE"
+    note = got["RINV/2026/00001"]
+    assert note.kind is InvoiceKind.CREDIT_NOTE and note.gross_total < 0
+    assert note.credited_invoice_number == "INV/2026/00001"
+    with hub.store.session() as session:
+        bound = session.scalars(select(Binding.external_id).where(Binding.local_kind == "invoice"))
+        assert sorted(bound) == sorted(str(i) for i in (first, first + 1, first + 2))
+
+
+def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: OdooHub, odoo: Odoo) -> None:
+    odoo.invoice("aalto")
+    odoo.invoice("virtanen")
+    assert len(hub.pull().new) == 2
+    hub.clock.advance(60)
+    again = hub.pull()
+    assert (again.new, again.changed, again.unchanged) == ([], [], 2)  # the overlap window
+    assert pull_exchanges(hub) == 2
+
+
+def test_records_written_in_the_same_second_are_neither_missed_nor_repeated(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    # No overlap window: the (write_date, id) cursor alone must get the ties right.
+    hub = connect_odoo(store, box, clock, settings, odoo, page_size=2, overlap_seconds=0)
+    first = [odoo.invoice("aalto") for _ in range(5)]  # all in one second
+    assert len(hub.pull().new) == 5
+    # More in the very same second, after the pull: ids above the cursor's.
+    later = [odoo.invoice("virtanen") for _ in range(3)]
+    second = hub.pull()
+    assert len(second.new) == 3 and second.unchanged == 0
+    clock.advance(1)
+    odoo.invoice("korhonen")
+    third = hub.pull()
+    assert len(third.new) == 1 and third.unchanged == 0
+    assert len(invoices(hub)) == len(first) + len(later) + 1
+    assert pull_exchanges(hub) == 9
+
+
+def test_a_late_commit_inside_the_overlap_window_is_still_taken(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    hub = connect_odoo(store, box, clock, settings, odoo, overlap_seconds=600)
+    odoo.invoice("aalto")
+    clock.advance(5)
+    odoo.invoice("aalto")
+    assert len(hub.pull().new) == 2
+    # A transaction that started before the last pull's newest record commits only now: its
+    # write_date is older than the cursor.
+    clock.set(clock.now() - timedelta(seconds=3))
+    late = odoo.invoice("korhonen")
+    clock.advance(10)
+    report = hub.pull()
+    assert [odoo.move(late)["name"]] == report.new
+
+
+def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
+    hub: OdooHub, odoo: Odoo
+) -> None:
+    seed = odoo.seed
+    bad = odoo.invoice(
+        "aalto",
+        [{"product": "coffee", "quantity": 1, "tax_ids": [(6, 0, [seed.taxes["sale_0"]])]}],
+    )
+    report = hub.pull()
+    assert report.new == []
+    [issue] = report.data_issues
+    assert "INV/2026/00001" in issue and "'0 %'" in issue and "odoo tax-map" in issue
+    with hub.store.session() as session:
+        states = session.scalars(select(Exchange.state).where(Exchange.operation == PULL_INVOICE))
+        assert list(states) == ["data_issue"]
+    # Fixed in Odoo: back to draft, the right tax, posted again.
+    reg = odoo.sandbox.registry
+    reg.call("account.move", "button_draft", [bad])
+    [line_id] = odoo.read("account.move", [bad], ["invoice_line_ids"])[0]["invoice_line_ids"]
+    reg.call(
+        "account.move.line", "write", [line_id], {"tax_ids": [(6, 0, [seed.taxes["sale_25_5"]])]}
+    )
+    reg.call("account.move", "action_post", [bad])
+    hub.clock.advance(60)
+    fixed = hub.pull()
+    assert fixed.new == ["INV/2026/00001"] and fixed.data_issues == []
+    with hub.store.session() as session:
+        rows = session.execute(
+            select(Exchange.state, Exchange.error).where(Exchange.operation == PULL_INVOICE)
+        ).all()
+    assert sorted(state for state, _ in rows) == ["ignored", "sent"]
+    assert any("fixed in Odoo" in (error or "") for _, error in rows)
+
+
+def test_records_of_another_odoo_company_never_reach_the_hub(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    reg = odoo.sandbox.registry
+    other = seed_finnish_company(reg, name="Toinen Oy", vat="FI01120389")
+    # The bot may use both companies; the connection serves only the first.
+    reg.call("res.users", "write", [odoo.credentials.uid], {"company_ids": [(4, other.company_id)]})
+    make_invoice(reg, other, other.customers["aalto"], [("coffee", 2)])
+    odoo.invoice("aalto")
+    hub = connect_odoo(store, box, clock, settings, odoo)
+    report = hub.pull()
+    assert len(report.new) == 1
+    assert [inv.customer.name for inv in invoices(hub).values()] == ["Kahvila Aalto Oy"]
+    assert all(
+        inv.lines[0].quantity == 10 for inv in invoices(hub).values()
+    )  # the default line of the first company's invoice, not the other's 2
+
+
+def test_connection_test_says_what_is_wrong(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    connect_odoo(store, box, clock, settings, odoo)
+    ok = check_connection(store, box, clock, "odoo", transport=odoo.transport)
+    assert ok.ok, ok.lines
+    assert ok.lines[0].startswith("Odoo 17.0")
+    assert "Tilisilta Demo Oy" in ok.lines[-1]
+
+    connect_odoo(store, box, clock, settings, odoo, name="bad-key", api_key="0" * 40)
+    bad = check_connection(store, box, clock, "bad-key", transport=odoo.transport)
+    assert not bad.ok
+    assert "API key is wrong, expired or revoked" in bad.lines[-1]
+    assert "0" * 40 not in " ".join(bad.lines)
+
+    reg = odoo.sandbox.registry
+    other = seed_finnish_company(reg, name="Toinen Oy", vat="FI01120389")
+    connect_odoo(store, box, clock, settings, odoo, name="other", odoo_company_id=other.company_id)
+    refused = check_connection(store, box, clock, "other", transport=odoo.transport)
+    assert not refused.ok
+    assert f"Odoo company {other.company_id}" in refused.lines[-1]
+    assert "may not use the company" in refused.lines[-1]
