@@ -18,6 +18,7 @@ from tilisilta.connectors.odoo.registers import pull_partners, pull_products
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
 from tilisilta.settings import Settings
+from tilisilta.store import companies as repo
 from tilisilta.store.documents import all_invoices, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.payments import upsert_payment
@@ -49,6 +50,8 @@ def test_connection_test_names_the_version_and_protocol(versioned: OdooHub) -> N
     assert check.ok, check.lines
     assert check.lines[0].startswith(f"Odoo {version}.0")
     assert ("JSON-2" if version >= 19 else "JSON-RPC") in check.lines[1]
+    with hub.store.session() as session:
+        assert repo.find_connection(session, "odoo").options["version"] == f"{version}.0"
 
 
 def test_registers_invoices_and_payments_round_trip(versioned: OdooHub) -> None:

@@ -164,3 +164,42 @@ def test_an_invoice_deleted_in_odoo_is_said_so(hub: OdooHub, odoo: Odoo) -> None
     with hub.store.session() as session:
         error = session.scalar(select(Exchange.error).where(Exchange.operation == REGISTER_PAYMENT))
     assert error is not None and "deleted in Odoo" in error
+
+
+def test_a_journal_that_is_not_there_stops_the_run_and_says_how_to_fix_it(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    hub = connect_odoo(store, box, clock, settings, odoo, journals={"cash": 999})
+    move_id = odoo.invoice("aalto")
+    number = hub.pull().new[0]
+    receive(hub, 903, number, str(total(odoo, move_id)), JournalType.CASH)
+    report = hub.push()
+    assert report.run.aborted is not None
+    assert f"Odoo company {odoo.credentials.company_id} has no cash journal with id 999" in (
+        report.run.aborted
+    )
+    assert odoo_payments(odoo) == []
+    # Fixed: the payment goes on the next run.
+    with store.session() as session:
+        from tilisilta.store import companies as repo
+
+        connection = repo.find_connection(session, "odoo")
+        connection.options = {**connection.options, "journals": {}}
+    assert len(hub.push().run.sent) == 1
+    assert len(odoo_payments(odoo)) == 1
+
+
+def test_the_api_key_never_reaches_the_exchange_log(hub: OdooHub, odoo: Odoo) -> None:
+    from tilisilta.store.models import ExchangeCall
+
+    move_id = odoo.invoice("aalto")
+    number = hub.pull().new[0]
+    receive(hub, 904, number, str(total(odoo, move_id)))
+    assert len(hub.push().run.sent) == 1
+    with hub.store.session() as session:
+        bodies = [
+            (call.request_body or "") + (call.response_body or "") + call.url
+            for call in session.scalars(select(ExchangeCall))
+        ]
+    assert any("action_create_payments" in body for body in bodies)
+    assert not any(odoo.credentials.api_key in body for body in bodies)

@@ -205,3 +205,41 @@ def test_connection_test_says_what_is_wrong(
     assert not refused.ok
     assert f"Odoo company {other.company_id}" in refused.lines[-1]
     assert "may not use the company" in refused.lines[-1]
+
+
+def test_setup_shows_how_each_tax_and_unit_is_read_and_a_mapping_settles_one(
+    hub: OdooHub, odoo: Odoo
+) -> None:
+    from tilisilta.connectors.odoo.setup import read_setup
+    from tilisilta.store import companies as repo
+
+    def setup() -> dict[str, str | None]:
+        found = read_setup(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
+        assert len(found.fiscal_positions) == len(odoo.seed.fiscal_positions)
+        return {line.name: line.reads_as for line in found.taxes + found.units}
+
+    before = setup()
+    assert before["25,5 %"] == "domestic"
+    assert before["0 % EU tavarat"] == "eu_goods" and before["0 % EU palvelut"] == "eu_services"
+    assert before["0 % vienti"] == "export"
+    assert before["0 % rakentamispalvelut"] == "domestic_reverse_charge"
+    assert before["0 %"] is None  # a plain 0 % tax: the hub cannot tell what it is
+    assert before["Hours"] == "HUR" and before["kg"] == "KGM"
+    with hub.store.session() as session:
+        connection = repo.find_connection(session, "odoo")
+        tax_id = str(odoo.seed.taxes["sale_0"])
+        connection.options = {**connection.options, "tax_treatments": {tax_id: "exempt"}}
+    assert setup()["0 %"] == "exempt"
+
+
+def test_a_busy_odoo_is_waited_for_and_nothing_is_missed(hub: OdooHub, odoo: Odoo) -> None:
+    for _ in range(6):
+        odoo.invoice("aalto")
+    # Odoo (or the proxy in front of it) answers every other call 429 or 502.
+    odoo.sandbox.faults.update(
+        {"error_429": 0.3, "error_5xx": 0.2, "status_5xx": 502, "retry_after": 2}
+    )
+    report = hub.pull()
+    injected = odoo.sandbox.faults.injected
+    assert injected["error_429"] > 0 and injected["error_5xx"] > 0
+    assert report.aborted is None and len(report.new) == 6

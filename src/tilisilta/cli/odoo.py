@@ -98,33 +98,39 @@ def push_payments_command(name: str) -> None:
         raise fail(report.run.aborted)
 
 
-@odoo_app.command("taxes")
-def taxes(name: str) -> None:
-    """The company's Odoo sales taxes and the VAT treatment each is sent as."""
-    from tilisilta.connectors.odoo.connection import open_client
-    from tilisilta.connectors.odoo.invoices import read_catalog
-    from tilisilta.connectors.odoo.mapping import tax_treatment
+@odoo_app.command("setup")
+def setup(name: str) -> None:
+    """The company's Odoo sales taxes, fiscal positions and units, and how the hub reads each."""
+    from tilisilta.connectors.odoo.errors import describe
+    from tilisilta.connectors.odoo.setup import read_setup
     from tilisilta.http.errors import RemoteError
 
     rt = runtime()
     try:
-        with rt.store.session() as session:
-            client, options = open_client(repo.find_connection(session, name), rt.box, rt.clock)
-        try:
-            catalog = read_catalog(client, options)
-        finally:
-            client.close()
-    except (LookupError, RemoteError) as exc:
+        found = read_setup(rt.store, rt.box, rt.clock, name)
+    except LookupError as exc:
         raise fail(str(exc)) from exc
-    table = Table("Odoo id", "tax", "rate", "treatment")
-    for tax_id, tax in sorted(catalog.taxes.items()):
-        try:
-            treatment = tax_treatment(tax, catalog.tax_treatments).value
-        except ValueError:
-            treatment = "[yellow]not mapped[/yellow]"
-        table.add_row(str(tax_id), str(tax.get("name")), f"{tax.get('amount')} %", treatment)
-    console.print(table)
-    console.print(f"Change one with `tilisilta odoo tax-map {name} <Odoo id> <treatment>`.")
+    except RemoteError as exc:
+        raise fail(describe(exc, "read the taxes, fiscal positions and units")) from exc
+    unmapped = "[yellow]not mapped[/yellow]"
+    taxes = Table("Odoo id", "sales tax", "rate", "sent as")
+    for line in found.taxes:
+        taxes.add_row(str(line.odoo_id), line.name, line.detail, line.reads_as or unmapped)
+    console.print(taxes)
+    positions = Table("Odoo id", "fiscal position", "where")
+    for line in found.fiscal_positions:
+        positions.add_row(str(line.odoo_id), line.name, line.detail)
+    console.print(positions)
+    units = Table("Odoo id", "unit", "UN/ECE code")
+    for line in found.units:
+        units.add_row(str(line.odoo_id), line.name, line.reads_as or unmapped)
+    console.print(units)
+    if found.unmapped:
+        console.print(
+            f"Map what is not mapped with `tilisilta odoo tax-map {name} <Odoo id> <treatment>` "
+            f"and `tilisilta odoo unit-map {name} <unit> <code>`; invoices using them are held "
+            "back as data issues until then."
+        )
 
 
 @odoo_app.command("tax-map")

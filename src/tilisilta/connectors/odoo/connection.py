@@ -130,5 +130,7 @@ def test_connection(
         return check
     check.ok = True
     with store.session() as session:
-        session.get_one(Connection, connection_id).state = "validated"
+        stored = session.get_one(Connection, connection_id)
+        stored.state = "validated"
+        stored.options = {**stored.options, "version": f"{major}.{minor}"}
     return check

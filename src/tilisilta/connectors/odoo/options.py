@@ -29,6 +29,7 @@ class OdooOptions(BaseModel):
     # are never read, so they are never sent anywhere.
     odoo_company_id: int
     protocol: Protocol = Protocol.AUTO
+    version: str | None = None  # as detected by the last `connection test`, e.g. "17.0"
     page_size: int = Field(default=200, ge=1, le=1000)
     # Each pull re-reads this much before its cursor: a long Odoo transaction can commit records
     # whose write_date is older than what the previous pull saw.

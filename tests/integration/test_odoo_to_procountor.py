@@ -1,0 +1,77 @@
+"""Odoo → hub → Procountor and back: an invoice posted in Odoo is booked in Procountor, the
+customer's payment recorded there comes back to Odoo as a registered payment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from tests.odoo_support import Odoo, connect_odoo, open_odoo
+from tests.support import Hub, Procountor, make_hub
+from tilisilta.clock import ManualClock, today
+from tilisilta.connectors.procountor.payments import fetch_payments
+from tilisilta.crypto import SecretBox
+from tilisilta.sandbox.odoo.orm import seed_finnish_company
+from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
+from tilisilta.settings import Settings
+from tilisilta.store.engine import Store
+
+
+@pytest.fixture
+def odoo(clock: ManualClock) -> Iterator[Odoo]:
+    odoo = open_odoo(clock)
+    yield odoo
+    odoo.sandbox.close()
+
+
+def test_an_odoo_invoice_is_booked_in_procountor_and_its_payment_comes_back_paid(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    procountor: Procountor,
+    odoo: Odoo,
+) -> None:
+    hub: Hub = make_hub(store, box, clock, settings, procountor, sending="approve_and_send")
+    erp = connect_odoo(store, box, clock, settings, odoo)
+    # A company in the same Odoo that the hub does not serve: its invoices go nowhere.
+    reg = odoo.sandbox.registry
+    other = seed_finnish_company(reg, name="Toinen Oy", vat="FI01120389")
+    reg.call("res.users", "write", [odoo.credentials.uid], {"company_ids": [(4, other.company_id)]})
+    make_invoice(reg, other, other.customers["aalto"], [("coffee_maker", 1)])
+
+    paid_in_full = odoo.invoice("aalto", [("coffee", 12), ("consulting", 3)])
+    paid_in_part = odoo.invoice("korhonen", [("coffee_beans_kg", 5)])
+    assert len(erp.pull().new) == 2
+
+    sent = hub.send()
+    assert sent.count("sent") == 2, sent
+    remote = {inv["originalInvoiceNumber"]: inv for inv in procountor.invoices()}
+    assert sorted(remote) == ["INV/2026/00001", "INV/2026/00002"]  # nothing of Toinen Oy
+
+    company = procountor.company_id
+    full = remote["INV/2026/00001"]
+    total = Decimal(str(full["invoiceSumInfo"][0]["invoiceSumTotal"]))
+    assert total == Decimal(str(odoo.move(paid_in_full)["amount_total"]))
+    procountor.sandbox.allocate_payment(company, full["id"], total, today(clock))
+    procountor.sandbox.allocate_payment(
+        company, remote["INV/2026/00002"]["id"], Decimal("10.00"), today(clock)
+    )
+    fetched = fetch_payments(
+        store, box, clock, settings, connection_name="pc", transport=procountor.transport
+    )
+    assert fetched.new_payments == 2
+
+    pushed = erp.push()
+    assert len(pushed.run.sent) == 2, pushed
+    assert odoo.move(paid_in_full)["payment_state"] in ("paid", "in_payment")
+    assert odoo.move(paid_in_full)["amount_residual"] == 0
+    part = odoo.move(paid_in_part)
+    assert part["payment_state"] == "partial"
+    assert Decimal(str(part["amount_residual"])) == Decimal(str(part["amount_total"])) - 10
+    # Everything again: nothing new anywhere.
+    assert erp.pull().new == [] and hub.send().count("sent") == 0
+    assert erp.push().run.sent == []
+    assert len(procountor.invoices()) == 2
