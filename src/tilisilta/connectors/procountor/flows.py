@@ -384,7 +384,7 @@ def send_invoices(
             known_invoices=known,
         )
         registers = None
-        if options.create_customers or options.create_products:
+        if options.create_customers or options.create_products or options.posting_products:
             from tilisilta.connectors.procountor.registers_sync import ProcountorRegisters
 
             registers = ProcountorRegisters.prepare(

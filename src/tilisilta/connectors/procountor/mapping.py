@@ -51,6 +51,13 @@ class RegisterLinks:
 
     partner_id: int | None = None
     product_ids: Mapping[str, int] = field(default_factory=dict)  # product code -> productId
+    # row index (from 0) -> productId, for posting products; wins over the code's product
+    row_product_ids: Mapping[int, int] = field(default_factory=dict)
+
+    def product_for(self, index: int, code: str | None) -> int | None:
+        if index in self.row_product_ids:
+            return self.row_product_ids[index]
+        return self.product_ids.get(code) if code else None
 
 
 def check_invoice(
@@ -290,8 +297,8 @@ def to_procountor_invoice(
             "product": line.description,
             **({"productCode": line.product_code} if line.product_code else {}),
             **(
-                {"productId": links.product_ids[line.product_code]}
-                if line.product_code and line.product_code in links.product_ids
+                {"productId": product_id}
+                if (product_id := links.product_for(index, line.product_code)) is not None
                 else {}
             ),
             "quantity": line.quantity,
@@ -301,7 +308,7 @@ def to_procountor_invoice(
             "vatPercent": line.vat_rate,
             "vatStatus": options.vat_statuses[line.vat_treatment.value],
         }
-        for line in invoice.lines
+        for index, line in enumerate(invoice.lines)
     ]
     notes = f"Tilisilta: {document_label(invoice)} from the ERP"
     payload: dict[str, Any] = {

@@ -71,6 +71,10 @@ class ProcountorOptions(BaseModel):
     create_customers: bool = False
     create_products: bool = False
     product_group: str | None = None  # group of the products the hub creates; made if absent
+    # Posting products (seed 003): link each row to a product standing for its account, VAT
+    # status, VAT rate and dimension items, made once in this group and reused.
+    posting_products: bool = False
+    posting_product_group: str = "Tilisilta"
 
 
 class ProcountorSecrets(BaseModel):

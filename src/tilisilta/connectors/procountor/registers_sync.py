@@ -25,6 +25,13 @@ from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.flows import RegisterRefused
 from tilisilta.connectors.procountor.mapping import RegisterLinks
 from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.posting_products import (
+    DEFAULT_GROUP,
+    POSTING_PRODUCT,
+    PostingProduct,
+    missing_accounts,
+    posting_of,
+)
 from tilisilta.connectors.procountor.registers_client import RegisterClient
 from tilisilta.connectors.procountor.registers_mapping import (
     partner_body,
@@ -38,6 +45,7 @@ from tilisilta.connectors.procountor.registers_matching import name_key, plain_k
 from tilisilta.domain.documents import Invoice, InvoiceLine, Party, Product
 from tilisilta.domain.validation import Problem, document_label
 from tilisilta.http.errors import ApiError, AuthenticationFailed
+from tilisilta.store.documents import upsert_document
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Document
 from tilisilta.store.registers import (
@@ -81,11 +89,20 @@ def product_failed(product: Product, verb: str, detail: str) -> str:
     )
 
 
-def product_group_failed(name: str, detail: str) -> str:
+def product_group_failed(name: str, detail: str, option: str = "product_group") -> str:
     return (
         f"The product group {name} does not exist/could not be created in Procountor: {detail}. "
         "Create the group by hand in Procountor's product register, or change the connection's "
-        "product_group option. Then send the invoice again."
+        f"{option} option. Then send the invoice again."
+    )
+
+
+def posting_failed(posting: PostingProduct, detail: str) -> str:
+    return (
+        f"The posting product for account {posting.account}, VAT status {posting.vat_status} "
+        f"and rate {posting.vat_rate} % (code {posting.code}) could not be created in "
+        f"Procountor: {detail}. Check that the account exists and is active, then send the "
+        "invoice again"
     )
 
 
@@ -151,7 +168,7 @@ class ProcountorRegisters:
         self._products = products
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self._group_id: int | None = None
+        self._group_ids: dict[str, int] = {}
 
     @classmethod
     def prepare(
@@ -192,7 +209,16 @@ class ProcountorRegisters:
 
     # -- RegisterSync --------------------------------------------------------------------------
     def problems(self, invoice: Invoice) -> list[Problem]:
-        """Data issues found before any call: a customer to create needs a customer number."""
+        """Data issues found before any call: a customer to create needs a customer number, and
+        posting products need an account on every row."""
+        found = (
+            missing_accounts(document_label(invoice), invoice.lines)
+            if self.options.posting_products
+            else []
+        )
+        return found + self._customer_problems(invoice)
+
+    def _customer_problems(self, invoice: Invoice) -> list[Problem]:
         if not self.options.create_customers:
             return []
         known = self._parties.get(invoice.customer.ref)
@@ -215,12 +241,52 @@ class ProcountorRegisters:
     def links_for(self, invoice: Invoice) -> RegisterLinks:
         partner_id = self._customer(invoice) if self.options.create_customers else None
         product_ids: dict[str, int] = {}
-        if self.options.create_products:
+        row_product_ids: dict[int, int] = {}
+        if self.options.posting_products:
+            for index, line in enumerate(invoice.lines):
+                posting = posting_of(line, invoice.currency, self.options.vat_statuses)
+                if posting is not None:
+                    row_product_ids[index] = self._posting_product(posting)
+        elif self.options.create_products:
             for line in invoice.lines:
                 code = line.product_code
                 if code and code.strip() and code not in product_ids:
                     product_ids[code] = self._product(self._product_record(line, invoice))
-        return RegisterLinks(partner_id=partner_id, product_ids=product_ids)
+        return RegisterLinks(
+            partner_id=partner_id, product_ids=product_ids, row_product_ids=row_product_ids
+        )
+
+    # -- posting products -----------------------------------------------------------------------
+    def _posting_product(self, posting: PostingProduct) -> int:
+        code = posting.code
+        with self._lock(POSTING_PRODUCT, code):
+            with self.store.session() as session:
+                doc, _ = upsert_document(
+                    session, self.company_id, POSTING_PRODUCT, code, posting, self.clock.now()
+                )
+                document_id = doc.id
+            bound = self._binding(POSTING_PRODUCT, document_id)
+            if bound is not None:
+                return int(bound.external_id)
+
+            def describe(said: str) -> str:
+                return posting_failed(posting, said)
+
+            with _refused_as(describe):
+                found = [
+                    r for r in self.registers.sales_products_by_code(code) if r.get("code") == code
+                ]
+            if found:  # made by an earlier run whose answer was lost, or bound elsewhere
+                external = str(found[0]["id"])
+            else:
+                group_id = self._product_group_id(
+                    self.options.posting_product_group.strip() or DEFAULT_GROUP,
+                    option="posting_product_group",
+                )
+                with _refused_as(describe):
+                    external = str(self.registers.create_product(posting.body(group_id))["id"])
+            self._bind(POSTING_PRODUCT, document_id, external, posting.content_hash(), 1)
+            return int(external)
 
     # -- customers ------------------------------------------------------------------------------
     def _customer(self, invoice: Invoice) -> int:
@@ -393,20 +459,19 @@ class ProcountorRegisters:
                 )
             self._bind(PRODUCT, record.document_id, external, None, None)
             return None
-        group_id = self._product_group_id()
+        name = (self.options.product_group or "").strip()
+        group_id = self._product_group_id(name) if name else None
         with _refused_as(lambda said: product_failed(product, "created", said)):
             created = self.registers.create_product(product_body(fields, product, group_id))
         external = str(created["id"])
         self._bind(PRODUCT, record.document_id, external, digest, record.version)
         return int(external)
 
-    def _product_group_id(self) -> int | None:
-        name = (self.options.product_group or "").strip()
-        if not name:
-            return None
+    def _product_group_id(self, name: str, option: str = "product_group") -> int:
+        """The sales product group of that name, created when Procountor has none."""
         with self._lock("group", name):
-            if self._group_id is None:
-                with _refused_as(lambda said: product_group_failed(name, said)):
+            if name not in self._group_ids:
+                with _refused_as(lambda said: product_group_failed(name, said, option)):
                     same = [
                         g
                         for g in self.registers.sales_product_groups()
@@ -414,8 +479,8 @@ class ProcountorRegisters:
                         and g.get("type", "SALES") == "SALES"
                     ]
                     group = same[0] if same else self.registers.create_product_group(name)
-                self._group_id = int(group["id"])
-            return self._group_id
+                self._group_ids[name] = int(group["id"])
+            return self._group_ids[name]
 
     def _product_record(self, line: InvoiceLine, invoice: Invoice) -> _Local[Product]:
         assert line.product_code
