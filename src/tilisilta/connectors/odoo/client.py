@@ -149,10 +149,14 @@ class OdooClient:
         *,
         ids: Sequence[int] | None = None,
         context: Mapping[str, Any] | None = None,
+        repeatable: bool | None = None,
         **params: Any,
     ) -> Any:
-        """Call ``model.method`` with named parameters (and ``ids`` for record methods)."""
-        repeatable = method in READ_METHODS
+        """Call ``model.method`` with named parameters (and ``ids`` for record methods).
+        Reads are sent again after a lost answer; anything else only when ``repeatable`` says
+        a repeat is harmless (e.g. creating a wizard that is thrown away)."""
+        if repeatable is None:
+            repeatable = method in READ_METHODS
         if self.uses_json2:
             body: dict[str, Any] = dict(params)
             if ids is not None:

@@ -4,7 +4,8 @@ Strictly ``write_date > T`` would skip records written in the same second as the
 the domain below takes ``write_date = T and id > last_id`` too, and pages in ``write_date, id``
 order so the cursor only ever moves forward. Each pull starts ``overlap`` before the stored
 cursor, because Odoo stamps write_date at the start of a transaction that may commit later;
-the records read again are recognised by their content and change nothing.
+the records read again are recognised by their content and change nothing. A pull that stops
+part-way leaves its cursor marked ``resume``, and the next one carries on from there.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ def since_domain(cursor: Cursor | None) -> list[Any]:
 
 
 def rewind(cursor: Cursor | None, overlap_seconds: int) -> Cursor | None:
-    """The cursor moved back by the overlap window (to the start of that second, id 0)."""
-    if cursor is None or overlap_seconds <= 0:
+    """Where a pull starts: the cursor moved back by the overlap window (to id 0), or the cursor
+    itself when the previous pull stopped part-way there."""
+    if cursor is None or cursor.resume or overlap_seconds <= 0:
         return cursor
     moment = datetime.strptime(cursor.write_date, ODOO_DATETIME) - timedelta(
         seconds=overlap_seconds
@@ -71,9 +73,3 @@ def changed_pages(
         yield rows, position
         if len(rows) < page_size:
             return
-
-
-def later(a: Cursor | None, b: Cursor) -> Cursor:
-    if a is None:
-        return b
-    return b if (b.write_date, b.id) > (a.write_date, a.id) else a

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
 from tilisilta.connectors.odoo.client import OdooClient
-from tilisilta.connectors.odoo.connection import company_context, open_client, save_cursor
-from tilisilta.connectors.odoo.cursor import changed_pages, later, rewind
+from tilisilta.connectors.odoo.connection import company_context, open_client
 from tilisilta.connectors.odoo.errors import describe
 from tilisilta.connectors.odoo.mapping import (
     INVOICE_TYPES,
@@ -32,6 +31,7 @@ from tilisilta.connectors.odoo.mapping import (
     to_invoice,
 )
 from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.connectors.odoo.pulling import pull_changes
 from tilisilta.connectors.odoo.raw import RawRecord
 from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
@@ -128,38 +128,32 @@ def pull_invoices(
         ("move_type", "in", list(INVOICE_TYPES)),
         ("state", "=", "posted"),
     ]
-    stored = options.cursors.get(MOVE_MODEL)
     try:
         catalog = read_catalog(client, options)
-        fields = client.available(MOVE_MODEL, MOVE_FIELDS)
-        for moves, position in changed_pages(
-            client,
-            MOVE_MODEL,
-            domain,
-            fields,
-            cursor=rewind(stored, options.overlap_seconds),
-            page_size=options.page_size,
-            context=context,
-        ):
+
+        def prepare(moves: list[dict[str, Any]]) -> tuple[list[MoveRecords], Catalog]:
             ours = [m for m in moves if m2o_id(m.get("company_id")) == options.odoo_company_id]
             report.other_company += len(moves) - len(ours)
             bundles, products = read_bundles(client, options, ours, context)
-            page_catalog = replace(catalog, products=products)
-            stored = later(stored, position)
-            with store.session() as session:
-                for bundle in bundles:
-                    _keep(
-                        session,
-                        connection_id,
-                        company_id,
-                        bundle,
-                        page_catalog,
-                        report,
-                        clock.now(),
-                    )
-                save_cursor(session, connection_id, MOVE_MODEL, stored)
-            if on_page is not None:
-                on_page(len(moves))
+            return bundles, replace(catalog, products=products)
+
+        def keep(session: Session, page: tuple[list[MoveRecords], Catalog]) -> None:
+            bundles, page_catalog = page
+            for bundle in bundles:
+                _keep(session, connection_id, company_id, bundle, page_catalog, report, clock.now())
+
+        pull_changes(
+            store,
+            connection_id,
+            client,
+            options,
+            MOVE_MODEL,
+            domain,
+            client.available(MOVE_MODEL, MOVE_FIELDS),
+            prepare=prepare,
+            keep=keep,
+            on_page=on_page,
+        )
     except RemoteError as exc:
         report.aborted = describe(exc, "read invoices")
     finally:

@@ -18,6 +18,9 @@ class Cursor(BaseModel):
 
     write_date: str  # Odoo's naive UTC "YYYY-MM-DD HH:MM:SS"
     id: int
+    # True while a pull is part-way: the next one resumes right here (its overlap window was
+    # already read from), instead of starting the window again.
+    resume: bool = False
 
 
 class OdooOptions(BaseModel):

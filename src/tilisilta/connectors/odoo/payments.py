@@ -149,8 +149,14 @@ class PaymentDeliverer:
             "active_ids": [target.move_id],
             "active_id": target.move_id,
         }
+        # A wizard is a transient record that registers nothing until its action runs, so a
+        # lost answer to its creation may simply be asked again.
         wizard = self.client.call(
-            "account.payment.register", "create", vals_list=[values], context=wizard_context
+            "account.payment.register",
+            "create",
+            vals_list=[values],
+            context=wizard_context,
+            repeatable=True,
         )
         wizard_id = int(wizard[0] if isinstance(wizard, list) else wizard)
         result = self.client.call(

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
 from tilisilta.connectors.odoo.client import OdooClient
-from tilisilta.connectors.odoo.connection import company_context, open_client, save_cursor
-from tilisilta.connectors.odoo.cursor import changed_pages, later, rewind
+from tilisilta.connectors.odoo.connection import company_context, open_client
 from tilisilta.connectors.odoo.errors import describe
 from tilisilta.connectors.odoo.invoices import PARTNER_FIELDS
 from tilisilta.connectors.odoo.mapping import decimal, m2o_name, text, to_party
-from tilisilta.connectors.odoo.options import Cursor, OdooOptions
+from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.connectors.odoo.pulling import pull_changes
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Document as Canonical
 from tilisilta.domain.documents import Product
@@ -130,36 +130,37 @@ def _pull(
     context = company_context(options)
     try:
         model, domain, fields = read(client, options)
-        stored: Cursor | None = options.cursors.get(model)
         countries = {
             int(c["id"]): str(c["code"])
             for c in client.search_read("res.country", [], ["code"], context=context)
         }
-        for rows, position in changed_pages(
+
+        def store_page(session: Session, rows: list[dict[str, Any]]) -> None:
+            for row in rows:
+                try:
+                    record = keep(row, countries)
+                except LookupError as exc:
+                    report.skipped.append(str(exc))
+                    continue
+                _, change = upsert(session, company_id, record, clock.now())
+                if change is Upsert.NEW:
+                    report.new += 1
+                elif change is Upsert.CHANGED:
+                    report.changed += 1
+                else:
+                    report.unchanged += 1
+
+        pull_changes(
+            store,
+            connection_id,
             client,
+            options,
             model,
             domain,
             fields,
-            cursor=rewind(stored, options.overlap_seconds),
-            page_size=options.page_size,
-            context=context,
-        ):
-            stored = later(stored, position)
-            with store.session() as session:
-                for row in rows:
-                    try:
-                        record = keep(row, countries)
-                    except LookupError as exc:
-                        report.skipped.append(str(exc))
-                        continue
-                    _, change = upsert(session, company_id, record, clock.now())
-                    if change is Upsert.NEW:
-                        report.new += 1
-                    elif change is Upsert.CHANGED:
-                        report.changed += 1
-                    else:
-                        report.unchanged += 1
-                save_cursor(session, connection_id, model, stored)
+            prepare=lambda rows: rows,
+            keep=store_page,
+        )
     except RemoteError as exc:
         report.aborted = describe(exc, "read the registers")
     finally:
