@@ -131,10 +131,18 @@ def pull_invoices(
     try:
         catalog = read_catalog(client, options)
 
-        def prepare(moves: list[dict[str, Any]]) -> tuple[list[MoveRecords], Catalog]:
-            ours = [m for m in moves if m2o_id(m.get("company_id")) == options.odoo_company_id]
-            report.other_company += len(moves) - len(ours)
-            bundles, products = read_bundles(client, options, ours, context)
+        fields = client.available(MOVE_MODEL, (*MOVE_FIELDS, "write_date"))
+
+        def prepare(stamps: list[dict[str, Any]]) -> tuple[list[MoveRecords], Catalog]:
+            ours = [m for m in stamps if m2o_id(m.get("company_id")) == options.odoo_company_id]
+            report.other_company += len(stamps) - len(ours)
+            # Moves already stored as they are now (read again inside the overlap window) are
+            # not read in full: their write_date says they did not change.
+            seen = _seen_versions(store, connection_id, [str(m["id"]) for m in ours])
+            fresh = [int(m["id"]) for m in ours if seen.get(str(m["id"])) != m["write_date"]]
+            report.unchanged += len(ours) - len(fresh)
+            moves = client.read(MOVE_MODEL, fresh, fields, context=context)
+            bundles, products = read_bundles(client, options, moves, context)
             return bundles, replace(catalog, products=products)
 
         def keep(session: Session, page: tuple[list[MoveRecords], Catalog]) -> None:
@@ -149,7 +157,7 @@ def pull_invoices(
             options,
             MOVE_MODEL,
             domain,
-            client.available(MOVE_MODEL, MOVE_FIELDS),
+            ["company_id"],
             prepare=prepare,
             keep=keep,
             on_page=on_page,
@@ -277,7 +285,7 @@ def _keep(
             report.data_issues.append(message)
         return
     document, change = upsert_invoice(session, company_id, invoice, now)
-    _bind(session, connection_id, document.id, move_id, now)
+    _bind(session, connection_id, document.id, move_id, str(bundle.move["write_date"]), now)
     _settle_raw(session, connection_id, company_id, raw_ref, invoice.number, now)
     if change is Upsert.UNCHANGED:
         report.unchanged += 1
@@ -344,8 +352,14 @@ def _log(
 
 
 def _bind(
-    session: Session, connection_id: int, document_id: int, move_id: str, now: datetime
+    session: Session,
+    connection_id: int,
+    document_id: int,
+    move_id: str,
+    write_date: str,
+    now: datetime,
 ) -> None:
+    """Bind the invoice to its move, noting the move's write_date as the version stored."""
     existing = session.scalar(
         select(Binding).where(
             Binding.connection_id == connection_id,
@@ -355,6 +369,7 @@ def _bind(
     )
     if existing is not None:
         existing.local_id = document_id  # renumbered in Odoo: the move is the same record
+        existing.remote_status = write_date
         return
     session.add(
         Binding(
@@ -362,10 +377,26 @@ def _bind(
             local_kind=INVOICE_KIND,
             local_id=document_id,
             external_id=move_id,
+            remote_status=write_date,
             created_at=now,
         )
     )
     session.flush()
+
+
+def _seen_versions(store: Store, connection_id: int, move_ids: list[str]) -> dict[str, str]:
+    """Move id → the write_date of the version the hub stored, for the moves it has."""
+    if not move_ids:
+        return {}
+    with store.session() as session:
+        rows = session.execute(
+            select(Binding.external_id, Binding.remote_status).where(
+                Binding.connection_id == connection_id,
+                Binding.local_kind == INVOICE_KIND,
+                Binding.external_id.in_(move_ids),
+            )
+        ).all()
+    return {external: status for external, status in rows if status}
 
 
 def _settle_raw(
