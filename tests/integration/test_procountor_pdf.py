@@ -59,6 +59,13 @@ def test_a_copy_too_large_is_a_warning_and_the_invoice_still_stands(
     assert "shrink_pdf" in (line.message or "")
     assert len(hub.procountor.invoices()) == 1
     assert hub.procountor.sandbox.attachments(hub.procountor.company_id) == []
+    # The log files it under Warning, apart from the plain Info of invoices that went whole.
+    from tilisilta.ledger.exchanges import list_log
+    from tilisilta.ledger.outcomes import Category
+
+    with hub.store.session() as session:
+        [warned] = list_log(session, category=Category.WARNING, connection=None, limit=10)
+        assert warned.state == "sent" and "larger than Procountor accepts" in (warned.error or "")
 
 
 def test_a_refused_attachment_is_a_warning_and_is_not_retried(hub: Hub, tmp_path: Path) -> None:

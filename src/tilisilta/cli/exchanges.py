@@ -15,7 +15,12 @@ from tilisilta.store.models import Document, Exchange
 
 exchange_app = typer.Typer(help="One delivery of one document.", no_args_is_help=True)
 
-CATEGORY_LABEL = {"info": "Info", "data_issue": "Data issue", "response_error": "Response error"}
+CATEGORY_LABEL = {
+    "info": "Info",
+    "warning": "Warning",
+    "data_issue": "Data issue",
+    "response_error": "Response error",
+}
 
 
 def show_log(

@@ -20,6 +20,7 @@ class Category(StrEnum):
     """The log categories people read, as in the source documents."""
 
     INFO = "info"
+    WARNING = "warning"  # delivered, but something beside it failed (e.g. the PDF copy)
     DATA_ISSUE = "data_issue"
     RESPONSE_ERROR = "response_error"
 
@@ -30,6 +31,7 @@ class Delivered:
 
     external_id: str
     note: str | None = None
+    warning: str | None = None  # the document stands, but a person should look at this
 
 
 @dataclass(frozen=True)

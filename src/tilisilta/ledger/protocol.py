@@ -401,10 +401,12 @@ class DeliveryRunner:
             if not count_attempt:
                 row.attempts -= 1
             match outcome:
-                case Delivered(external_id=ext, note=note):
+                case Delivered(external_id=ext, note=note, warning=warning):
                     row.external_id = ext
                     _bind(session, row, attempt.document, self.deliverer.local_kind, ext, now)
-                    _finish(row, State.SENT, Category.INFO, now, error=note)
+                    category = Category.WARNING if warning else Category.INFO
+                    text = "; warning: ".join(t for t in (note, warning) if t) or None
+                    _finish(row, State.SENT, category, now, error=text)
                 case DataIssue(message=message, problems=problems):
                     row.problems = {"problems": problems}
                     _finish(row, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)

@@ -271,10 +271,12 @@ class InvoiceDeliverer:
             attempt.checkpoint(status=status)
         number = attempt.progress.get("number")
         label = document_label(invoice)
+        pdf = attempt.progress.get("pdf")
         return Delivered(
             attempt.external_id,
             note=f"{label} is Procountor invoice {number or '?'} (id {attempt.external_id}), "
-            f"{status}" + _pdf_note(attempt.progress.get("pdf")),
+            f"{status}" + ("; PDF copy attached" if pdf == "attached" else ""),
+            warning=pdf if pdf not in (None, "attached") else None,
         )
 
     def explain(self, error: Exception) -> Outcome:
@@ -436,12 +438,6 @@ def _business_id(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("code")
     return str(value or "")
-
-
-def _pdf_note(result: str | None) -> str:
-    if result is None or result == "attached":
-        return "; PDF copy attached" if result else ""
-    return f"; warning: {result}"
 
 
 def _any_coded(documents: list[Document]) -> bool:
