@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tests.support import Procountor, make_hub
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.connection import test_connection as check_connection
 from tilisilta.connectors.odoo.invoices import PULL_INVOICE
@@ -243,3 +244,50 @@ def test_a_busy_odoo_is_waited_for_and_nothing_is_missed(hub: OdooHub, odoo: Odo
     injected = odoo.sandbox.faults.injected
     assert injected["error_429"] > 0 and injected["error_5xx"] > 0
     assert report.aborted is None and len(report.new) == 6
+
+
+def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    procountor: Procountor,
+    odoo: Odoo,
+) -> None:
+    from tilisilta.connectors.odoo.reconcile import RECONCILE_INVOICE, reconcile_invoices
+
+    hub = make_hub(store, box, clock, settings, procountor)
+    erp = connect_odoo(store, box, clock, settings, odoo)
+    kept, reset, deleted = (odoo.invoice("aalto") for _ in range(3))
+    assert len(erp.pull().new) == 3
+    assert hub.send().count("sent") == 3
+    reg = odoo.sandbox.registry
+    reg.call("account.move", "button_draft", [reset])
+    reg.call("account.move", "button_draft", [deleted])
+    reg.call("account.move", "unlink", [deleted])
+
+    def reconcile() -> list[str]:
+        report = reconcile_invoices(store, box, clock, "odoo", transport=odoo.transport)
+        assert report.aborted is None and report.checked == 3
+        return report.left
+
+    left = reconcile()
+    assert len(left) == 2
+    assert (
+        "INV/2026/00002 (Odoo id 2) is draft in Odoo, no longer posted, after it was sent"
+        in (left[0])
+    )
+    assert "INV/2026/00003 (Odoo id 3) was deleted in Odoo" in left[1]
+    assert "pc (remote id" in left[1] and "credit note" in left[1]
+    assert reconcile() == []  # noticed once
+    reg.call("account.move", "action_post", [reset])
+    report = reconcile_invoices(store, box, clock, "odoo", transport=odoo.transport)
+    assert report.back == ["INV/2026/00002"] and report.left == []
+    with store.session() as session:
+        states = sorted(
+            session.scalars(
+                select(Exchange.state).where(Exchange.operation == RECONCILE_INVOICE)
+            ).all()
+        )
+    assert states == ["data_issue", "ignored"]
+    assert odoo.move(kept)["state"] == "posted"

@@ -26,7 +26,8 @@ def pull(
     ] = True,
 ) -> None:
     """Read what changed in Odoo since the last pull: customers, products, posted invoices and
-    credit notes. Safe to run any number of times."""
+    credit notes; then check that the invoices read before are still posted there (reset,
+    cancelled or deleted ones become data issues). Safe to run any number of times."""
     from tilisilta.connectors.odoo.invoices import pull_invoices
     from tilisilta.connectors.odoo.registers import pull_partners, pull_products
 
@@ -51,6 +52,17 @@ def pull(
     print_pull_report(report)
     if report.aborted:
         raise fail(report.aborted)
+    from tilisilta.connectors.odoo.reconcile import reconcile_invoices
+
+    checked = reconcile_invoices(rt.store, rt.box, rt.clock, name)
+    if checked.aborted:
+        raise fail(checked.aborted)
+    console.print(
+        f"Checked that the {checked.checked} invoices read before are still posted in Odoo: "
+        f"{len(checked.left)} no longer are, {len(checked.back)} posted again"
+    )
+    for left in checked.left:
+        console.print(f"  [yellow]data issue:[/yellow] {left}")
 
 
 def print_register_pull(label: str, result: RegisterPull) -> None:

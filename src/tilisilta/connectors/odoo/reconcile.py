@@ -1,0 +1,183 @@
+"""Odoo flow: noticing invoices that left the posted state after the hub read them.
+
+A ``write_date`` poll sees changes, but not a record that stops matching its domain (reset to
+draft, cancelled) or disappears (deleted). This compares the hub's set of Odoo invoices with
+Odoo's, in bulk, and files what left as a data issue, naming where the invoice was sent, since
+that copy now needs a person. An invoice posted again later settles its issue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.odoo.connection import company_context, open_client
+from tilisilta.connectors.odoo.errors import describe
+from tilisilta.connectors.odoo.invoices import INVOICE_KIND, MOVE_MODEL
+from tilisilta.crypto import SecretBox
+from tilisilta.http.errors import RemoteError
+from tilisilta.ledger.outcomes import Category, State
+from tilisilta.store.companies import find_connection
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Binding, Connection, Document, Exchange
+
+RECONCILE_INVOICE = "odoo.reconcile_invoice"
+CHUNK = 500
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    left: list[str] = field(default_factory=list)  # newly noticed, in plain words
+    back: list[str] = field(default_factory=list)  # posted again: their issues settled
+    calls: int = 0
+    aborted: str | None = None
+
+
+def reconcile_invoices(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> ReconcileReport:
+    with store.session() as session:
+        connection = find_connection(session, name)
+        connection_id = connection.id
+        client, options = open_client(connection, box, clock, transport)
+        bound = dict(
+            session.execute(
+                select(Binding.external_id, Binding.local_id).where(
+                    Binding.connection_id == connection_id, Binding.local_kind == INVOICE_KIND
+                )
+            ).all()
+        )
+    report = ReconcileReport(checked=len(bound))
+    states: dict[str, str] = {}
+    try:
+        ids = sorted(int(move_id) for move_id in bound)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            report.calls += 1
+            for row in client.search_read(
+                MOVE_MODEL, [("id", "in", chunk)], ["state"], context=company_context(options)
+            ):
+                states[str(row["id"])] = str(row["state"])
+    except RemoteError as exc:
+        report.aborted = describe(exc, "check the invoices still in Odoo")
+        return report
+    finally:
+        client.close()
+    now = clock.now()
+    with store.session() as session:
+        for move_id, document_id in bound.items():
+            state = states.get(move_id)
+            document = session.get_one(Document, document_id)
+            if state == "posted":
+                if _settle(session, connection_id, document, now):
+                    report.back.append(document.ref)
+                continue
+            what = (
+                "was deleted in Odoo" if state is None else f"is {state} in Odoo, no longer posted"
+            )
+            message = f"Invoice {document.ref} (Odoo id {move_id}) {what}" + _where_sent(
+                session, connection_id, document_id
+            )
+            if _file(session, connection_id, document, move_id, message, now):
+                report.left.append(message)
+    return report
+
+
+def _where_sent(session: Session, odoo_connection_id: int, document_id: int) -> str:
+    sent = session.execute(
+        select(Connection.name, Binding.external_id)
+        .join(Binding, Binding.connection_id == Connection.id)
+        .where(
+            Binding.local_kind == INVOICE_KIND,
+            Binding.local_id == document_id,
+            Binding.connection_id != odoo_connection_id,
+        )
+    ).all()
+    if not sent:
+        return "; it was not sent anywhere, so nothing else needs doing"
+    where = ", ".join(f"{name} (remote id {external})" for name, external in sent)
+    return (
+        f", after it was sent to {where}: cancel it there or issue a credit note, then ignore "
+        "this exchange"
+    )
+
+
+def _file(
+    session: Session,
+    connection_id: int,
+    document: Document,
+    move_id: str,
+    message: str,
+    now: datetime,
+) -> bool:
+    """A data issue, once per version of the invoice and while one is open."""
+    open_issue = session.scalar(
+        select(Exchange.id).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document.id,
+            Exchange.operation == RECONCILE_INVOICE,
+            Exchange.state == State.DATA_ISSUE,
+        )
+    )
+    if open_issue is not None:
+        return False
+    same_version = session.scalar(
+        select(Exchange).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document.id,
+            Exchange.operation == RECONCILE_INVOICE,
+            Exchange.document_version == document.version,
+        )
+    )
+    if same_version is not None:  # settled or ignored before: open it again
+        same_version.state = State.DATA_ISSUE
+        same_version.category = Category.DATA_ISSUE
+        same_version.error = message
+        same_version.updated_at = now
+        return True
+    session.add(
+        Exchange(
+            connection_id=connection_id,
+            document_id=document.id,
+            operation=RECONCILE_INVOICE,
+            document_version=document.version,
+            direction="in",
+            state=State.DATA_ISSUE,
+            category=Category.DATA_ISSUE,
+            attempts=1,
+            external_id=move_id,
+            progress={},
+            problems={},
+            error=message,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return True
+
+
+def _settle(session: Session, connection_id: int, document: Document, now: datetime) -> bool:
+    issues = session.scalars(
+        select(Exchange).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document.id,
+            Exchange.operation == RECONCILE_INVOICE,
+            Exchange.state == State.DATA_ISSUE,
+        )
+    ).all()
+    for issue in issues:
+        issue.state = State.IGNORED
+        issue.error = f"{issue.error} — posted in Odoo again"
+        issue.updated_at = now
+    return bool(issues)
