@@ -58,7 +58,7 @@ def pull(
     if checked.aborted:
         raise fail(checked.aborted)
     console.print(
-        f"Checked that the {checked.checked} invoices read before are still posted in Odoo: "
+        f"Checked that the {checked.checked} invoices read from Odoo are still posted there: "
         f"{len(checked.left)} no longer are, {len(checked.back)} posted again"
     )
     for left in checked.left:

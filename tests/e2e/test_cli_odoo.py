@@ -1,0 +1,144 @@
+"""The Odoo commands against an Odoo sandbox served on loopback, as a user would use them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import uvicorn
+from cryptography.fernet import Fernet
+from typer.testing import CliRunner
+
+from tilisilta.cli.main import app
+from tilisilta.domain.documents import Payment
+from tilisilta.sandbox.odoo import OdooSandbox
+from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
+from tilisilta.sandbox.odoo.sandbox import DemoCredentials
+from tilisilta.settings import Settings
+from tilisilta.store.engine import Store
+from tilisilta.store.payments import upsert_payment
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, OdooSandbox, DemoCredentials]]:
+    sandbox, creds = OdooSandbox.with_demo_company(version=18, seed=7)
+    server = uvicorn.Server(
+        uvicorn.Config(sandbox.app, host="127.0.0.1", port=0, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)  # waiting for a real server thread to bind
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", sandbox, creds
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {
+        "TILISILTA_HOME": str(tmp_path / "home"),
+        "TILISILTA_SECRET_KEYS": Fernet.generate_key().decode(),
+    }
+    monkeypatch.delenv("TILISILTA_DATABASE_URL", raising=False)
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+def add_odoo(runner: CliRunner, name: str, url: str, creds: DemoCredentials, key: str) -> None:
+    added = runner.invoke(
+        app,
+        [
+            "connection",
+            "add-odoo",
+            name,
+            "--company",
+            "2077474-0",
+            "--url",
+            url,
+            "--database",
+            creds.database,
+            "--login",
+            creds.login,
+            "--odoo-company",
+            str(creds.company_id),
+            "--environment",
+            "sandbox",
+        ],
+        input=f"{key}\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert key not in added.output
+
+
+def test_connect_pull_and_write_payments_back_from_the_command_line(
+    served: tuple[str, OdooSandbox, DemoCredentials], env: dict[str, str]
+) -> None:
+    url, sandbox, creds = served
+    runner = CliRunner()
+    assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
+    add_odoo(runner, "erp", url, creds, creds.api_key)
+
+    tested = runner.invoke(app, ["connection", "test", "erp"])
+    assert tested.exit_code == 0, tested.output
+    assert "Odoo 18.0" in tested.output and "Connection works" in tested.output
+
+    setup = runner.invoke(app, ["odoo", "setup", "erp"], env={"COLUMNS": "200"})
+    assert setup.exit_code == 0, setup.output
+    assert "eu_goods" in setup.output and "not mapped" in setup.output
+
+    reg, seed = sandbox.registry, creds.seed
+    moves = [make_invoice(reg, seed, seed.customers["aalto"], [("coffee", n)]) for n in (1, 2)]
+    pulled = runner.invoke(app, ["odoo", "pull", "erp"], env={"COLUMNS": "200"})
+    assert pulled.exit_code == 0, pulled.output
+    assert "Invoices and credit notes: 2 new" in pulled.output
+    assert (
+        "Checked that the 2 invoices read from Odoo are still posted there: 0 no" in pulled.output
+    )
+
+    total = Decimal(
+        str(reg.call("account.move", "read", [moves[0]], ["amount_total"])[0]["amount_total"])
+    )
+    settings = Settings()
+    store = Store(settings.resolved_database_url())
+    with store.session() as session:
+        payment = Payment(
+            external_id="1",
+            invoice_number="INV/2026/00001",
+            amount=total,
+            payment_date=date(2026, 6, 20),
+        )
+        upsert_payment(session, 1, "procountor:9:1", payment, sandbox.clock.now())
+    store.dispose()
+    pushed = runner.invoke(app, ["odoo", "push-payments", "erp"])
+    assert pushed.exit_code == 0, pushed.output
+    assert "Payments registered in Odoo: 1" in pushed.output
+    state = reg.call("account.move", "read", [moves[0]], ["payment_state"])[0]["payment_state"]
+    assert state in ("paid", "in_payment")
+    again = runner.invoke(app, ["odoo", "push-payments", "erp"])
+    assert "Payments registered in Odoo: 0" in again.output
+
+
+def test_a_wrong_api_key_is_said_plainly_and_never_printed(
+    served: tuple[str, OdooSandbox, DemoCredentials], env: dict[str, str]
+) -> None:
+    url, _sandbox, creds = served
+    runner = CliRunner()
+    assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
+    wrong = "0123456789abcdef" * 2
+    add_odoo(runner, "erp", url, creds, wrong)
+    tested = runner.invoke(app, ["connection", "test", "erp"])
+    assert tested.exit_code == 1
+    flat = " ".join(tested.output.split())
+    assert "API key is wrong, expired or revoked" in flat
+    assert "Preferences → Account Security" in flat
+    assert wrong not in tested.output
+    shown = runner.invoke(app, ["connection", "show", "erp"])
+    assert wrong not in shown.output and wrong[-4:] in shown.output
