@@ -1,9 +1,12 @@
-"""Reading the ledger (the log people read) and the two things a person may do: ignore, retry."""
+"""Reading the ledger (the log people read), the two things a person may do (ignore, retry),
+and the rows of inbound records: what a pull or fetch received, or found wrong, is logged here
+as an exchange that is already final."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,3 +94,60 @@ def retry(session: Session, exchange_id: int, now: datetime) -> Exchange:
     row.next_attempt_at = None
     row.updated_at = now
     return row
+
+
+def inbound(
+    *,
+    connection_id: int,
+    document: Document,
+    operation: str,
+    state: State,
+    message: str,
+    external_id: str,
+    now: datetime,
+    progress: dict[str, Any] | None = None,
+) -> Exchange:
+    """The log row of a received record (``sent``: Info) or one found wrong (``data_issue``),
+    for the caller to add to its session (one by one or in bulk)."""
+    return Exchange(
+        connection_id=connection_id,
+        document_id=document.id,
+        operation=operation,
+        document_version=document.version,
+        direction="in",
+        state=state,
+        category=Category.INFO if state == State.SENT else Category.DATA_ISSUE,
+        attempts=1,
+        external_id=external_id,
+        progress=progress or {},
+        problems={},
+        error=message,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def settle_issues(
+    session: Session,
+    *,
+    connection_id: int,
+    document_id: int,
+    operation: str,
+    note: str,
+    now: datetime,
+) -> bool:
+    """Mark a record's open data issues settled (ignored, with ``note`` added) once its cause
+    was fixed at the source; True when there were any."""
+    issues = session.scalars(
+        select(Exchange).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document_id,
+            Exchange.operation == operation,
+            Exchange.state == State.DATA_ISSUE,
+        )
+    ).all()
+    for issue in issues:
+        issue.state = State.IGNORED
+        issue.error = f"{issue.error} — {note}"
+        issue.updated_at = now
+    return bool(issues)

@@ -44,7 +44,7 @@ READ_METHODS = frozenset(
 )
 
 
-class Protocol(StrEnum):
+class RpcProtocol(StrEnum):
     AUTO = "auto"  # JSON-2 from Odoo 19, JSON-RPC before
     JSONRPC = "jsonrpc"
     JSON2 = "json2"
@@ -60,7 +60,7 @@ class OdooClient:
         api_key: str,
         clock: Clock,
         transport: httpx.BaseTransport | None = None,
-        protocol: Protocol = Protocol.AUTO,
+        protocol: RpcProtocol = RpcProtocol.AUTO,
         rate_limit_per_second: float = 20.0,
         timeout: float = 120.0,
         policy: RetryPolicy | None = None,
@@ -111,9 +111,9 @@ class OdooClient:
 
     @property
     def uses_json2(self) -> bool:
-        if self._protocol is Protocol.AUTO:
+        if self._protocol is RpcProtocol.AUTO:
             return self.version[0] >= 19
-        return self._protocol is Protocol.JSON2
+        return self._protocol is RpcProtocol.JSON2
 
     @property
     def uid(self) -> int:

@@ -11,9 +11,9 @@ from tilisilta.clock import Clock
 from tilisilta.connectors.common import ConnectionCheck
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.errors import describe
+from tilisilta.connectors.odoo.mapping import business_id_from, text
 from tilisilta.connectors.odoo.options import Cursor, OdooOptions, OdooSecrets
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.identifiers import business_id_error, normalize_business_id
 from tilisilta.http.errors import RemoteError
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Company, Connection
@@ -54,19 +54,6 @@ def save_cursor(session: Session, connection_id: int, model: str, cursor: Cursor
 def company_context(options: OdooOptions) -> dict[str, Any]:
     """Every call names the company explicitly: never the user's default company."""
     return {"allowed_company_ids": [options.odoo_company_id], "active_test": False}
-
-
-def business_id_of(company: dict[str, Any]) -> str | None:
-    """A Finnish company's business ID from Odoo's company registry or FI VAT number."""
-    for candidate in (company.get("company_registry"), company.get("vat")):
-        if not candidate:
-            continue
-        value = str(candidate).strip()
-        if value.upper().startswith("FI"):
-            value = value[2:]
-        if business_id_error(value) is None:
-            return normalize_business_id(value)
-    return None
 
 
 def test_connection(
@@ -116,7 +103,7 @@ def test_connection(
     finally:
         client.close()
     remote = companies[0]
-    remote_id = business_id_of(remote)
+    remote_id = business_id_from(text(remote.get("company_registry")), text(remote.get("vat")))
     check.lines.append(
         f"Company: {remote.get('name')} (Odoo id {options.odoo_company_id}, "
         f"business ID {remote_id or 'not set'})"

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
@@ -35,23 +35,22 @@ from tilisilta.connectors.odoo.pulling import pull_changes
 from tilisilta.connectors.odoo.raw import RawRecord
 from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
-from tilisilta.ledger.outcomes import Category, State
+from tilisilta.ledger.exchanges import inbound, settle_issues
+from tilisilta.ledger.outcomes import State
 from tilisilta.store.companies import find_connection
-from tilisilta.store.documents import Upsert, upsert_document, upsert_invoice
+from tilisilta.store.documents import INVOICE, Upsert, upsert_document, upsert_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Document, Exchange
 
 PULL_INVOICE = "odoo.pull_invoice"
-INVOICE_KIND = "invoice"
 RAW_MOVE = "odoo_move"  # a move kept as read, when it could not be mapped
 MOVE_MODEL = "account.move"
 
+# What the mapping reads, and no more.
 MOVE_FIELDS = (
     "name",
     "move_type",
-    "state",
     "company_id",
-    "partner_id",
     "commercial_partner_id",
     "invoice_date",
     "invoice_date_due",
@@ -61,9 +60,7 @@ MOVE_FIELDS = (
     "invoice_origin",
     "reversed_entry_id",
     "amount_total",
-    "amount_residual",
-    "payment_state",
-    "fiscal_position_id",
+    "write_date",
 )
 LINE_FIELDS = (
     "move_id",
@@ -76,8 +73,6 @@ LINE_FIELDS = (
     "discount",
     "tax_ids",
     "price_subtotal",
-    "price_total",
-    "sequence",
 )
 PARTNER_FIELDS = (
     "name",
@@ -91,7 +86,6 @@ PARTNER_FIELDS = (
     "country_id",
     "email",
     "lang",
-    "is_company",
 )
 TAX_FIELDS = ("name", "amount", "amount_type", "type_tax_use", "description", "invoice_label")
 
@@ -103,7 +97,6 @@ class PullReport:
     unchanged: int = 0  # read again (overlap window) and found the same
     data_issues: list[str] = field(default_factory=list)  # what could not be mapped, and why
     other_company: int = 0  # records of a company this connection does not serve: dropped
-    calls: int = 0
     aborted: str | None = None
 
 
@@ -131,7 +124,7 @@ def pull_invoices(
     try:
         catalog = read_catalog(client, options)
 
-        fields = client.available(MOVE_MODEL, (*MOVE_FIELDS, "write_date"))
+        fields = client.available(MOVE_MODEL, MOVE_FIELDS)
 
         def prepare(stamps: list[dict[str, Any]]) -> tuple[list[MoveRecords], Catalog]:
             ours = [m for m in stamps if m2o_id(m.get("company_id")) == options.odoo_company_id]
@@ -279,7 +272,9 @@ def _keep(
             "lines": [dict(line) for line in bundle.lines],
             "partner": dict(bundle.partner),
         }
-        document, _ = upsert_document_raw(session, company_id, raw_ref, raw, now)
+        document, _ = upsert_document(
+            session, company_id, RAW_MOVE, raw_ref, RawRecord(content=raw), now
+        )
         message = f"{failed.label} was not taken from Odoo: " + "; ".join(failed.problems)
         if _log(session, connection_id, document, move_id, State.DATA_ISSUE, message, now):
             report.data_issues.append(message)
@@ -303,12 +298,6 @@ def _keep(
     )
 
 
-def upsert_document_raw(
-    session: Session, company_id: int, ref: str, raw: dict[str, Any], now: datetime
-) -> tuple[Document, Upsert]:
-    return upsert_document(session, company_id, RAW_MOVE, ref, RawRecord(content=raw), now)
-
-
 def _log(
     session: Session,
     connection_id: int,
@@ -330,21 +319,14 @@ def _log(
     if exists is not None:
         return False
     session.add(
-        Exchange(
+        inbound(
             connection_id=connection_id,
-            document_id=document.id,
+            document=document,
             operation=PULL_INVOICE,
-            document_version=document.version,
-            direction="in",
             state=state,
-            category=Category.INFO if state == State.SENT else Category.DATA_ISSUE,
-            attempts=1,
+            message=message,
             external_id=move_id,
-            progress={},
-            problems={},
-            error=message,
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
     )
     session.flush()
@@ -363,7 +345,7 @@ def _bind(
     existing = session.scalar(
         select(Binding).where(
             Binding.connection_id == connection_id,
-            Binding.local_kind == INVOICE_KIND,
+            Binding.local_kind == INVOICE,
             Binding.external_id == move_id,
         )
     )
@@ -374,7 +356,7 @@ def _bind(
     session.add(
         Binding(
             connection_id=connection_id,
-            local_kind=INVOICE_KIND,
+            local_kind=INVOICE,
             local_id=document_id,
             external_id=move_id,
             remote_status=write_date,
@@ -392,7 +374,7 @@ def _seen_versions(store: Store, connection_id: int, move_ids: list[str]) -> dic
         rows = session.execute(
             select(Binding.external_id, Binding.remote_status).where(
                 Binding.connection_id == connection_id,
-                Binding.local_kind == INVOICE_KIND,
+                Binding.local_kind == INVOICE,
                 Binding.external_id.in_(move_ids),
             )
         ).all()
@@ -408,18 +390,12 @@ def _settle_raw(
             Document.company_id == company_id, Document.kind == RAW_MOVE, Document.ref == raw_ref
         )
     )
-    if raw_id is None:
-        return
-    session.execute(
-        update(Exchange)
-        .where(
-            Exchange.connection_id == connection_id,
-            Exchange.document_id == raw_id,
-            Exchange.state == State.DATA_ISSUE,
+    if raw_id is not None:
+        settle_issues(
+            session,
+            connection_id=connection_id,
+            document_id=raw_id,
+            operation=PULL_INVOICE,
+            note=f"fixed in Odoo, received as {number}",
+            now=now,
         )
-        .values(
-            state=State.IGNORED,
-            error=Exchange.error + f" — fixed in Odoo, received as {number}",
-            updated_at=now,
-        )
-    )

@@ -129,20 +129,25 @@ def exemption_reason(tax: Mapping[str, Any]) -> str | None:
     return None
 
 
+def business_id_from(registry: str | None, vat: str | None) -> str | None:
+    """A valid Finnish business ID from Odoo's company registry, else from an FI VAT number."""
+    if registry and business_id_error(registry) is None:
+        return normalize_business_id(registry)
+    if vat and vat.upper().startswith("FI") and business_id_error(vat[2:]) is None:
+        return normalize_business_id(vat[2:])
+    return None
+
+
 def to_party(partner: Mapping[str, Any], countries: Mapping[int, str]) -> Party:
     """The invoiced company (Odoo's commercial partner) as a canonical party."""
     registry = text(partner.get("company_registry"))
     vat = text(partner.get("vat"))
     country_id = m2o_id(partner.get("country_id"))
     country = countries.get(country_id, "FI") if country_id else "FI"
-    business_id = None
-    if registry and country == "FI":
-        # A wrong Finnish business ID is passed on as it is, for the checks to name it.
-        business_id = (
-            normalize_business_id(registry) if not business_id_error(registry) else registry
-        )
-    elif vat and vat.upper().startswith("FI") and business_id_error(vat[2:]) is None:
-        business_id = normalize_business_id(vat[2:])
+    if registry and country == "FI" and business_id_error(registry):
+        business_id: str | None = registry  # passed on as it is, for the checks to name it
+    else:
+        business_id = business_id_from(registry if country == "FI" else None, vat)
     street = " ".join(s for s in (text(partner.get("street")), text(partner.get("street2"))) if s)
     lang = text(partner.get("lang")) or "fi_FI"
     return Party(

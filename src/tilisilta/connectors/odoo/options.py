@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tilisilta.connectors.odoo.client import Protocol
+from tilisilta.connectors.odoo.client import RpcProtocol
 from tilisilta.domain.documents import VatTreatment
 
 SECRET_FIELDS = ("api_key",)
@@ -31,7 +31,7 @@ class OdooOptions(BaseModel):
     # The one Odoo company this connection reads and writes for; records of any other company
     # are never read, so they are never sent anywhere.
     odoo_company_id: int
-    protocol: Protocol = Protocol.AUTO
+    protocol: RpcProtocol = RpcProtocol.AUTO
     version: str | None = None  # as detected by the last `connection test`, e.g. "17.0"
     page_size: int = Field(default=200, ge=1, le=1000)
     # Each pull re-reads this much before its cursor: a long Odoo transaction can commit records

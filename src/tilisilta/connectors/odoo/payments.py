@@ -20,7 +20,7 @@ from tilisilta.connectors.common import transport_outcome
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.connection import company_context, open_client
 from tilisilta.connectors.odoo.errors import OdooError, OdooFailure, describe
-from tilisilta.connectors.odoo.invoices import INVOICE_KIND, MOVE_MODEL
+from tilisilta.connectors.odoo.invoices import MOVE_MODEL
 from tilisilta.connectors.odoo.mapping import decimal, m2o_id, m2o_name
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.crypto import SecretBox
@@ -44,12 +44,6 @@ def marker(document: Document) -> str:
     return f"Tilisilta {document.ref}"
 
 
-@dataclass(frozen=True)
-class _Target:
-    move_id: int
-    number: str
-
-
 class PaymentDeliverer:
     operation = REGISTER_PAYMENT
     local_kind = PAYMENT
@@ -58,11 +52,11 @@ class PaymentDeliverer:
         self,
         client: OdooClient,
         options: OdooOptions,
-        targets: dict[str, _Target],
+        targets: dict[str, int],
     ) -> None:
         self.client = client
         self.options = options
-        self.targets = targets  # invoice number → its Odoo move
+        self.targets = targets  # invoice number → its Odoo move id
         self.context = company_context(options)
         self._journals: dict[str, tuple[int, int | None, str]] = {}
 
@@ -94,35 +88,42 @@ class PaymentDeliverer:
     def deliver(self, attempt: Attempt) -> Outcome:
         document = attempt.document
         payment = load_payment(document)
-        target = self.targets[payment.invoice_number]
+        number = payment.invoice_number
+        move_id = self.targets[number]
         if attempt.external_id is not None:
             # Registered by an earlier attempt whose answer was lost, and found by its memo.
             return Delivered(
                 attempt.external_id,
                 note=f"Payment {payment.amount:.2f} {payment.currency} of {payment.payment_date} "
-                f"was already registered in Odoo on invoice {target.number} (payment id "
+                f"was already registered in Odoo on invoice {number} (payment id "
                 f"{attempt.external_id}); found by its memo, not registered again",
             )
         moves = self.client.read(
             MOVE_MODEL,
-            [target.move_id],
+            [move_id],
             ["name", "state", "amount_residual", "payment_state", "currency_id"],
             context=self.context,
         )
         move = moves[0]
         if move.get("state") != "posted":
             return Refused(
-                f"Invoice {target.number} is {move.get('state')} in Odoo, not posted: the payment "
+                f"Invoice {number} is {move.get('state')} in Odoo, not posted: the payment "
                 f"{payment.amount:.2f} {payment.currency} was not registered; post the invoice in "
                 "Odoo and retry the exchange"
             )
         residual = decimal(move.get("amount_residual"))
         if residual <= 0 or move.get("payment_state") in PAID_STATES:
             return Refused(
-                f"Invoice {target.number} has nothing left to pay in Odoo (payment state "
+                f"Invoice {number} has nothing left to pay in Odoo (payment state "
                 f"{move.get('payment_state')}): the payment {payment.amount:.2f} "
                 f"{payment.currency} of {payment.payment_date} was not registered. Check whether "
                 "it was booked by hand in Odoo, then ignore this exchange"
+            )
+        if m2o_name(move.get("currency_id")) not in (None, payment.currency):
+            return Refused(
+                f"Payment {payment.external_id} is in {payment.currency} but invoice "
+                f"{number} is in {m2o_name(move.get('currency_id'))} in Odoo: register it "
+                "by hand"
             )
         journal_id, method_line_id, journal_name = self._journal(payment)
         values: dict[str, Any] = {
@@ -137,17 +138,11 @@ class PaymentDeliverer:
             values["currency_id"] = currency_id
         if method_line_id:
             values["payment_method_line_id"] = method_line_id
-        if m2o_name(move.get("currency_id")) not in (None, payment.currency):
-            return Refused(
-                f"Payment {payment.external_id} is in {payment.currency} but invoice "
-                f"{target.number} is in {m2o_name(move.get('currency_id'))} in Odoo: register it "
-                "by hand"
-            )
         wizard_context = {
             **self.context,
             "active_model": MOVE_MODEL,
-            "active_ids": [target.move_id],
-            "active_id": target.move_id,
+            "active_ids": [move_id],
+            "active_id": move_id,
         }
         # A wizard is a transient record that registers nothing until its action runs, so a
         # lost answer to its creation may simply be asked again.
@@ -168,17 +163,17 @@ class PaymentDeliverer:
         payment_id = _created_payment(result) or self.find_existing(attempt)
         if payment_id is None:
             return Refused(
-                f"Odoo registered no payment for invoice {target.number} (it answered "
+                f"Odoo registered no payment for invoice {number} (it answered "
                 f"{result!r}); check the invoice in Odoo"
             )
         after = self.client.read(
-            MOVE_MODEL, [target.move_id], ["payment_state", "amount_residual"], context=self.context
+            MOVE_MODEL, [move_id], ["payment_state", "amount_residual"], context=self.context
         )[0]
         return Delivered(
             str(payment_id),
             note=(
                 f"Payment {payment.amount:.2f} {payment.currency} of {payment.payment_date} "
-                f"registered in Odoo on invoice {target.number} ({journal_name}, payment id "
+                f"registered in Odoo on invoice {number} ({journal_name}, payment id "
                 f"{payment_id}); the invoice is now {after.get('payment_state')}, "
                 f"{decimal(after.get('amount_residual')):.2f} left to pay"
             ),
@@ -279,11 +274,11 @@ def push_payments(
             .join(Binding, Binding.local_id == Document.id)
             .where(
                 Binding.connection_id == connection_id,
-                Binding.local_kind == INVOICE_KIND,
+                Binding.local_kind == INVOICE,
                 Document.kind == INVOICE,
             )
         ).all()
-        targets = {ref: _Target(int(move_id), ref) for ref, move_id in bound}
+        targets = {ref: int(move_id) for ref, move_id in bound}
         payments = []
         report = PushReport()
         for document in all_payments(session, connection.company_id):

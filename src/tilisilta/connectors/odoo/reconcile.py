@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from tilisilta.clock import Clock
 from tilisilta.connectors.odoo.connection import company_context, open_client
 from tilisilta.connectors.odoo.errors import describe
-from tilisilta.connectors.odoo.invoices import INVOICE_KIND, MOVE_MODEL
+from tilisilta.connectors.odoo.invoices import MOVE_MODEL
 from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
+from tilisilta.ledger.exchanges import inbound, settle_issues
 from tilisilta.ledger.outcomes import Category, State
 from tilisilta.store.companies import find_connection
+from tilisilta.store.documents import INVOICE
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Connection, Document, Exchange
 
@@ -35,7 +37,6 @@ class ReconcileReport:
     checked: int = 0
     left: list[str] = field(default_factory=list)  # newly noticed, in plain words
     back: list[str] = field(default_factory=list)  # posted again: their issues settled
-    calls: int = 0
     aborted: str | None = None
 
 
@@ -54,7 +55,7 @@ def reconcile_invoices(
         bound = dict(
             session.execute(
                 select(Binding.external_id, Binding.local_id).where(
-                    Binding.connection_id == connection_id, Binding.local_kind == INVOICE_KIND
+                    Binding.connection_id == connection_id, Binding.local_kind == INVOICE
                 )
             ).all()
         )
@@ -64,7 +65,6 @@ def reconcile_invoices(
         ids = sorted(int(move_id) for move_id in bound)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            report.calls += 1
             for row in client.search_read(
                 MOVE_MODEL, [("id", "in", chunk)], ["state"], context=company_context(options)
             ):
@@ -80,7 +80,15 @@ def reconcile_invoices(
             state = states.get(move_id)
             document = session.get_one(Document, document_id)
             if state == "posted":
-                if _settle(session, connection_id, document, now):
+                settled = settle_issues(
+                    session,
+                    connection_id=connection_id,
+                    document_id=document_id,
+                    operation=RECONCILE_INVOICE,
+                    note="posted in Odoo again",
+                    now=now,
+                )
+                if settled:
                     report.back.append(document.ref)
                 continue
             what = (
@@ -99,7 +107,7 @@ def _where_sent(session: Session, odoo_connection_id: int, document_id: int) -> 
         select(Connection.name, Binding.external_id)
         .join(Binding, Binding.connection_id == Connection.id)
         .where(
-            Binding.local_kind == INVOICE_KIND,
+            Binding.local_kind == INVOICE,
             Binding.local_id == document_id,
             Binding.connection_id != odoo_connection_id,
         )
@@ -121,63 +129,35 @@ def _file(
     message: str,
     now: datetime,
 ) -> bool:
-    """A data issue, once per version of the invoice and while one is open."""
-    open_issue = session.scalar(
-        select(Exchange.id).where(
+    """A data issue, once while one is open; a settled one of the same version is reopened
+    (an exchange is unique per document version)."""
+    last = session.scalars(
+        select(Exchange)
+        .where(
             Exchange.connection_id == connection_id,
             Exchange.document_id == document.id,
             Exchange.operation == RECONCILE_INVOICE,
-            Exchange.state == State.DATA_ISSUE,
         )
-    )
-    if open_issue is not None:
+        .order_by(Exchange.id.desc())
+        .limit(1)
+    ).first()
+    if last is not None and last.state == State.DATA_ISSUE:
         return False
-    same_version = session.scalar(
-        select(Exchange).where(
-            Exchange.connection_id == connection_id,
-            Exchange.document_id == document.id,
-            Exchange.operation == RECONCILE_INVOICE,
-            Exchange.document_version == document.version,
-        )
-    )
-    if same_version is not None:  # settled or ignored before: open it again
-        same_version.state = State.DATA_ISSUE
-        same_version.category = Category.DATA_ISSUE
-        same_version.error = message
-        same_version.updated_at = now
+    if last is not None and last.document_version == document.version:
+        last.state = State.DATA_ISSUE
+        last.category = Category.DATA_ISSUE
+        last.error = message
+        last.updated_at = now
         return True
     session.add(
-        Exchange(
+        inbound(
             connection_id=connection_id,
-            document_id=document.id,
+            document=document,
             operation=RECONCILE_INVOICE,
-            document_version=document.version,
-            direction="in",
             state=State.DATA_ISSUE,
-            category=Category.DATA_ISSUE,
-            attempts=1,
+            message=message,
             external_id=move_id,
-            progress={},
-            problems={},
-            error=message,
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
     )
     return True
-
-
-def _settle(session: Session, connection_id: int, document: Document, now: datetime) -> bool:
-    issues = session.scalars(
-        select(Exchange).where(
-            Exchange.connection_id == connection_id,
-            Exchange.document_id == document.id,
-            Exchange.operation == RECONCILE_INVOICE,
-            Exchange.state == State.DATA_ISSUE,
-        )
-    ).all()
-    for issue in issues:
-        issue.state = State.IGNORED
-        issue.error = f"{issue.error} — posted in Odoo again"
-        issue.updated_at = now
-    return bool(issues)

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tilisilta.connectors.procountor.posting_products import DEFAULT_GROUP
 from tilisilta.connectors.procountor.vat_settings import VatSettings
 from tilisilta.domain.documents import JournalType, VatTreatment
 
@@ -74,7 +75,7 @@ class ProcountorOptions(BaseModel):
     # Posting products (seed 003): link each row to a product standing for its account, VAT
     # status, VAT rate and dimension items, made once in this group and reused.
     posting_products: bool = False
-    posting_product_group: str = "Tilisilta"
+    posting_product_group: str = DEFAULT_GROUP
 
 
 class ProcountorSecrets(BaseModel):

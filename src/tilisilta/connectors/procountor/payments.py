@@ -27,7 +27,8 @@ from tilisilta.connectors.procountor.payments_client import MAX_INVOICE_IDS, Pay
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice, InvoiceKind, JournalType, Payment
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
-from tilisilta.ledger.outcomes import Category, State
+from tilisilta.ledger.exchanges import inbound
+from tilisilta.ledger.outcomes import State
 from tilisilta.settings import Settings
 from tilisilta.store.documents import INVOICE, load_invoice
 from tilisilta.store.engine import Store
@@ -348,21 +349,15 @@ def _log_entry(
         f"({kind or 'unknown type'}) for invoice {payment.invoice_number}, "
         f"{payment.journal.value} journal"
     )
-    return Exchange(
+    return inbound(
         connection_id=connection_id,
-        document_id=document.id,
+        document=document,
         operation=FETCH_PAYMENT,
-        document_version=document.version,
-        direction="in",
         state=State.SENT,
-        category=Category.INFO,
-        attempts=1,
+        message=note,
         external_id=payment.external_id,
+        now=now,
         progress={"invoice_external_id": candidate.external_id, "type": kind},
-        problems={},
-        error=note,
-        created_at=now,
-        updated_at=now,
     )
 
 

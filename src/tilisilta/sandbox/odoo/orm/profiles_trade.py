@@ -558,10 +558,11 @@ def stock_quant_package(v: int) -> ModelSpec:
     )
 
 
-def stock_immediate_transfer(v: int) -> ModelSpec:
+def _transfer_wizard(model: str, title: str) -> ModelSpec:
+    """The pickings' validation wizards hold the same two fields."""
     return ModelSpec(
-        "stock.immediate.transfer",
-        "Immediate Transfer",
+        model,
+        title,
         {
             "pick_ids": F.many2many("stock.picking", "Transfers"),
             "show_transfers": F.boolean("Show Transfers"),
@@ -569,19 +570,14 @@ def stock_immediate_transfer(v: int) -> ModelSpec:
         rec_name=None,
         transient=True,
     )
+
+
+def stock_immediate_transfer(v: int) -> ModelSpec:
+    return _transfer_wizard("stock.immediate.transfer", "Immediate Transfer")
 
 
 def stock_backorder_confirmation(v: int) -> ModelSpec:
-    return ModelSpec(
-        "stock.backorder.confirmation",
-        "Backorder Confirmation",
-        {
-            "pick_ids": F.many2many("stock.picking", "Transfers"),
-            "show_transfers": F.boolean("Show Transfers"),
-        },
-        rec_name=None,
-        transient=True,
-    )
+    return _transfer_wizard("stock.backorder.confirmation", "Backorder Confirmation")
 
 
 def delivery_carrier(v: int) -> ModelSpec:

@@ -161,28 +161,17 @@ def make_sale_order(
     **extra: Any,
 ) -> int:
     """A sale order (confirmed unless ``confirm=False``: the delivery is then created)."""
-    lines = lines if lines is not None else [("coffee", 5)]
-    order_lines = []
-    for spec in lines:
-        vals = _line(reg, seed, spec)
-        if "quantity" in vals:
-            vals["product_uom_qty"] = vals.pop("quantity")
-        order_lines.append((0, 0, vals))
-    order: int = reg.call(
-        "sale.order",
-        "create",
-        {
-            "partner_id": partner_id,
-            "company_id": seed.company_id,
-            "order_line": order_lines,
-            **extra,
-        },
-        uid=uid,
-        context=_ctx(seed),
+    return _make_order(
+        reg,
+        seed,
+        partner_id,
+        [("coffee", 5)] if lines is None else lines,
+        uid,
+        extra,
+        model="sale.order",
+        quantity="product_uom_qty",
+        confirm="action_confirm" if confirm else None,
     )
-    if confirm:
-        reg.call("sale.order", "action_confirm", [order], uid=uid, context=_ctx(seed))
-    return order
 
 
 def make_purchase_order(
@@ -196,25 +185,39 @@ def make_purchase_order(
     **extra: Any,
 ) -> int:
     """A purchase order (confirmed unless ``confirm=False``: the receipt is then created)."""
-    lines = lines if lines is not None else [("coffee", 20)]
+    return _make_order(
+        reg,
+        seed,
+        partner_id,
+        [("coffee", 20)] if lines is None else lines,
+        uid,
+        extra,
+        model="purchase.order",
+        quantity="product_qty",
+        confirm="button_confirm" if confirm else None,
+    )
+
+
+def _make_order(
+    reg: Registry,
+    seed: SeedInfo,
+    partner_id: int,
+    lines: list[Any],
+    uid: int,
+    extra: dict[str, Any],
+    *,
+    model: str,
+    quantity: str,
+    confirm: str | None,
+) -> int:
     order_lines = []
     for spec in lines:
         vals = _line(reg, seed, spec)
         if "quantity" in vals:
-            vals["product_qty"] = vals.pop("quantity")
+            vals[quantity] = vals.pop("quantity")
         order_lines.append((0, 0, vals))
-    order: int = reg.call(
-        "purchase.order",
-        "create",
-        {
-            "partner_id": partner_id,
-            "company_id": seed.company_id,
-            "order_line": order_lines,
-            **extra,
-        },
-        uid=uid,
-        context=_ctx(seed),
-    )
+    values = {"partner_id": partner_id, "company_id": seed.company_id, "order_line": order_lines}
+    order: int = reg.call(model, "create", {**values, **extra}, uid=uid, context=_ctx(seed))
     if confirm:
-        reg.call("purchase.order", "button_confirm", [order], uid=uid, context=_ctx(seed))
+        reg.call(model, confirm, [order], uid=uid, context=_ctx(seed))
     return order
