@@ -7,19 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from odoo_sandbox_support import VERSIONS, Env, make_env
+from odoo_sandbox_support import Env, make_env
 
 from tilisilta.sandbox.odoo.orm import make_invoice
 
 MISSING_ID = 987_654
-
-
-@pytest.fixture(params=VERSIONS, ids=[f"v{v}" for v in VERSIONS])
-def env(request: pytest.FixtureRequest) -> Iterator[Env]:
-    e = make_env(version=request.param)
-    yield e
-    e.http.close()
-    e.sb.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tilisilta.connectors.odoo.cursor import rewind, since_domain
+from tilisilta.connectors.odoo.cursor import after_second, rewind, second_window
 from tilisilta.connectors.odoo.mapping import (
     Catalog,
     MappingFailed,
@@ -176,14 +176,13 @@ def test_zero_rate_taxes_are_told_apart_by_their_names(name: str, treatment: Vat
     assert tax_treatment({"id": 5, "name": name, "amount": 0.0}, {}) is treatment
 
 
-def test_the_cursor_takes_records_of_the_same_second_with_a_higher_id() -> None:
+def test_the_cursor_reads_its_second_as_a_half_open_window_by_id_and_never_compares_equal() -> None:
     cursor = Cursor(write_date="2026-06-15 07:00:00", id=17)
-    assert since_domain(cursor) == [
-        "|",
-        ("write_date", ">", "2026-06-15 07:00:00"),
-        "&",
-        ("write_date", "=", "2026-06-15 07:00:00"),
+    assert second_window(cursor) == [
+        ("write_date", ">=", "2026-06-15 07:00:00"),
+        ("write_date", "<", "2026-06-15 07:00:01"),
         ("id", ">", 17),
     ]
-    assert since_domain(None) == []
+    assert after_second(cursor) == [("write_date", ">=", "2026-06-15 07:00:01")]
+    assert after_second(None) == []
     assert rewind(cursor, 600) == Cursor(write_date="2026-06-15 06:50:00", id=0)

@@ -2,7 +2,9 @@
 
 Every call is made with named parameters, which both protocols accept: JSON-RPC passes them as
 ``execute_kw`` keyword arguments (record ids first, positionally), JSON-2 as the JSON body. So the
-rest of the connector never knows which protocol is in use.
+rest of the connector never knows which protocol is in use. The one exception is ``create``:
+Odoo's RPC dispatch reads its first positional argument after creating the records (to answer
+an id or a list), so over JSON-RPC its values must go positionally or Odoo fails and rolls back.
 """
 
 from __future__ import annotations
@@ -168,6 +170,8 @@ class OdooClient:
         if context:
             kwargs["context"] = dict(context)
         args: list[Any] = [list(ids)] if ids is not None else []
+        if method == "create" and "vals_list" in kwargs:
+            args.append(kwargs.pop("vals_list"))
         uid = self.uid
         return self._jsonrpc(
             "object",
@@ -175,6 +179,11 @@ class OdooClient:
             [self.database, uid, self._api_key, model, method, args, kwargs],
             repeatable=repeatable,
         )
+
+    def search_count(
+        self, model: str, domain: Sequence[Any], *, context: Mapping[str, Any] | None = None
+    ) -> int:
+        return int(self.call(model, "search_count", context=context, domain=list(domain)))
 
     def search_read(
         self,

@@ -1,11 +1,22 @@
 """Incremental reads by ``(write_date, id)``: every record changed since the cursor, once.
 
-Strictly ``write_date > T`` would skip records written in the same second as the last one read;
-the domain below takes ``write_date = T and id > last_id`` too, and pages in ``write_date, id``
-order so the cursor only ever moves forward. Each pull starts ``overlap`` before the stored
-cursor, because Odoo stamps write_date at the start of a transaction that may commit later;
-the records read again are recognised by their content and change nothing. A pull that stops
-part-way leaves its cursor marked ``resume``, and the next one carries on from there.
+Odoo stores ``write_date`` with microseconds (one value for a whole transaction) but sends it
+cut to whole seconds, and 16-18 compare a datetime in a domain exactly while 19 compares it to
+the whole second. So nothing here ever compares a write_date with ``=`` or ``>``: a cursor
+``(S, id)`` means "every second before S is read, and in second S every id up to ``id``".
+
+A pull finishes the cursor's second by id, in the half-open window ``S <= write_date < S+1``
+(the same on every version), then reads the next page from ``S+1`` on in ``write_date, id``
+order. In a full page every second before the last row's is complete (the order is by the true
+value); a count of the last second's window tells whether it is complete too. If it is not
+(many records of one transaction), the rows before it are kept and the last second is read by
+id in its own window: however many records share one second, each is read once and the pull
+ends.
+
+Each pull starts ``overlap`` before the stored cursor, because Odoo stamps write_date at the
+start of a transaction that may commit later; the records read again are recognised by their
+content and change nothing. A pull that stops part-way leaves its cursor marked ``resume``, and
+the next one carries on from there.
 """
 
 from __future__ import annotations
@@ -20,17 +31,25 @@ from tilisilta.connectors.odoo.options import Cursor
 ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
-def since_domain(cursor: Cursor | None) -> list[Any]:
-    if cursor is None:
-        return []
-    stamp = cursor.write_date
+def _shift(stamp: str, seconds: int) -> str:
+    moment = datetime.strptime(stamp[:19], ODOO_DATETIME) + timedelta(seconds=seconds)
+    return moment.strftime(ODOO_DATETIME)
+
+
+def second_window(cursor: Cursor) -> list[Any]:
+    """The records of the cursor's second not read yet."""
     return [
-        "|",
-        ("write_date", ">", stamp),
-        "&",
-        ("write_date", "=", stamp),
+        ("write_date", ">=", cursor.write_date),
+        ("write_date", "<", _shift(cursor.write_date, 1)),
         ("id", ">", cursor.id),
     ]
+
+
+def after_second(cursor: Cursor | None) -> list[Any]:
+    """The records of every second after the cursor's."""
+    if cursor is None:
+        return []
+    return [("write_date", ">=", _shift(cursor.write_date, 1))]
 
 
 def rewind(cursor: Cursor | None, overlap_seconds: int) -> Cursor | None:
@@ -38,10 +57,7 @@ def rewind(cursor: Cursor | None, overlap_seconds: int) -> Cursor | None:
     itself when the previous pull stopped part-way there."""
     if cursor is None or cursor.resume or overlap_seconds <= 0:
         return cursor
-    moment = datetime.strptime(cursor.write_date, ODOO_DATETIME) - timedelta(
-        seconds=overlap_seconds
-    )
-    return Cursor(write_date=moment.strftime(ODOO_DATETIME), id=0)
+    return Cursor(write_date=_shift(cursor.write_date, -overlap_seconds), id=0)
 
 
 def changed_pages(
@@ -56,20 +72,38 @@ def changed_pages(
 ) -> Iterator[tuple[list[dict[str, Any]], Cursor]]:
     """Pages of records changed after ``cursor``, each with the cursor to store once it is kept."""
     wanted = list(dict.fromkeys([*fields, "id", "write_date"]))
-    position = cursor
-    while True:
-        rows = client.search_read(
-            model,
-            [*domain, *since_domain(position)],
-            wanted,
-            context=context,
-            order="write_date asc, id asc",
-            limit=page_size,
+
+    def read(extra: list[Any], order: str) -> list[dict[str, Any]]:
+        return client.search_read(
+            model, [*domain, *extra], wanted, context=context, order=order, limit=page_size
         )
+
+    position = cursor
+    window_done = False
+    while True:
+        if position is not None and not window_done:
+            while True:  # the rest of the cursor's second, by id
+                rows = read(second_window(position), "id asc")
+                if rows:
+                    position = position.model_copy(update={"id": int(rows[-1]["id"])})
+                    yield rows, position
+                if len(rows) < page_size:
+                    break
+        rows = read(after_second(position), "write_date asc, id asc")
         if not rows:
             return
-        last = rows[-1]
-        position = Cursor(write_date=str(last["write_date"]), id=int(last["id"]))
-        yield rows, position
-        if len(rows) < page_size:
-            return
+        last_second = str(rows[-1]["write_date"])[:19]
+        in_last = [int(r["id"]) for r in rows if str(r["write_date"])[:19] == last_second]
+        whole = Cursor(write_date=last_second, id=0)
+        if len(rows) < page_size or client.search_count(
+            model, [*domain, *second_window(whole)], context=context
+        ) == len(in_last):
+            position, window_done = whole.model_copy(update={"id": max(in_last)}), True
+            yield rows, position
+            if len(rows) < page_size:
+                return
+            continue
+        complete = [r for r in rows if str(r["write_date"])[:19] < last_second]
+        position, window_done = whole, False
+        if complete:
+            yield complete, position

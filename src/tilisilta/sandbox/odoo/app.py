@@ -173,13 +173,14 @@ class Handlers:
     def wrong_media_type(
         self, request: Request, route_type: str, accept: tuple[str, ...]
     ) -> Response:
-        """Odoo refuses a request whose Content-Type does not fit the route's type: 400 up to 17,
-        415 with an ``Accept`` header from 18."""
+        """Odoo refuses a request whose Content-Type does not fit the route's type: 400 up to 18.0
+        (``Request._set_request_dispatcher`` raises BadRequest), 415 with an ``Accept`` header
+        in 19."""
         description = (
             f"Request inferred type is compatible with ['http'] but {request.url.path!r} "
             f"is type={route_type!r}."
         )
-        if self.version < 18:
+        if self.version < 19:
             return html_response(400, description)
         description += "\n\nPlease verify the Content-Type request header and try again."
         return html_response(415, description, {"Accept": ", ".join(accept)})
@@ -188,7 +189,8 @@ class Handlers:
 
     async def jsonrpc(self, request: Request) -> Response:
         if _mimetype(request) not in JSONRPC_MIMETYPES:
-            route_type = "json" if self.version < 18 else "jsonrpc"
+            # ``JsonRPCDispatcher.routing_type``: "json" in 16.0-18.0, renamed after 18.0
+            route_type = "json" if self.version < 19 else "jsonrpc"
             return self.wrong_media_type(request, route_type, JSONRPC_MIMETYPES)
         try:
             payload = json.loads(await request.body())

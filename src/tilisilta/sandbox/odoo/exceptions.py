@@ -79,6 +79,13 @@ class ServerAttributeError(OdooError):
     odoo_name = "builtins.AttributeError"
 
 
+class ServerIndexError(OdooError):
+    """A Python ``IndexError``, e.g. ``create`` over RPC given its values by keyword only:
+    ``_call_kw_model_create`` creates the records, then reads ``args[0]`` to shape its answer."""
+
+    odoo_name = "builtins.IndexError"
+
+
 class SerializationFailure(OdooError):
     """PostgreSQL's concurrent-update error, which Odoo lets through after its own retries."""
 

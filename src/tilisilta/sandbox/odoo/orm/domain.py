@@ -13,7 +13,8 @@ following the semantics of Odoo's SQL translation:
 * a string compared with a many2one or x2many field is a name search on the comodel;
 * ``any`` / ``not any`` take a sub-domain (Odoo 17+); ``child_of`` / ``parent_of`` follow the
   model's parent field;
-* a ``datetime`` field compared with a bare date uses 00:00:00, or 23:59:59 for ``>`` and ``<=``.
+* a ``datetime`` field compared with a bare date uses 00:00:00, or 23:59:59 for ``>`` and ``<=``;
+  stored values keep microseconds: 16-18 compare them exactly, 19 to the whole second.
 
 The evaluator sees the data only through the small ``DomainSource`` protocol, so it can be tested
 on its own.
@@ -512,8 +513,16 @@ class _Evaluator:
         values = {rid: source.value(model, rid, field) for rid in ids}
         if field.type == "boolean":
             values = {rid: bool(v) for rid, v in values.items()}
+        elif field.type == "datetime" and source.version >= 19:
+            # 19's engine compares datetimes to the whole second (``=`` is a one-second range,
+            # ``>`` T is ``>=`` T+1s); 16-18 hand the value to SQL, which compares exactly.
+            values = {rid: _whole_second(v) for rid, v in values.items()}
         test = _make_test(model, field, operator, right, leaf)
         return {rid for rid, value in values.items() if test(value)}
+
+
+def _whole_second(value: Any) -> Any:
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
 def _inherits_link(source: DomainSource, model: str, field: Field) -> str:

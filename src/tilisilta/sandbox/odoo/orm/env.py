@@ -1,6 +1,6 @@
 """The environment of one call: who calls (uid, superuser or not), the context, the companies
 the call may see, and the transaction timestamp (Odoo's ``cr.now()``: taken once per call,
-whole seconds, naive UTC)."""
+with microseconds, naive UTC)."""
 
 from __future__ import annotations
 

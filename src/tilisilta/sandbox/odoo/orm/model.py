@@ -360,7 +360,12 @@ class Model:
             terms.append((fname, descending, None))
         return terms
 
-    def sort(self, ids: list[int], terms: list[tuple[str, bool, bool | None]] | None) -> list[int]:
+    def sort(
+        self,
+        ids: list[int],
+        terms: list[tuple[str, bool, bool | None]] | None,
+        seen: frozenset[tuple[str, str]] = frozenset(),
+    ) -> list[int]:
         if terms is None:
             terms = self.default_order_terms()
         if not any(name == "id" for name, _, _ in terms):
@@ -368,7 +373,10 @@ class Model:
         result = list(ids)
         for fname, descending, nulls_first in reversed(terms):
             field = self.spec.fields[fname]
-            keys = {rid: self.sort_key(rid, field) for rid in result}
+            if field.type == "many2one":
+                keys = self._many2one_keys(result, field, seen)
+            else:
+                keys = {rid: self.sort_key(rid, field) for rid in result}
             if nulls_first is None:
                 nulls_first = descending  # PostgreSQL: NULLS LAST for ASC, FIRST for DESC
             nulls = [rid for rid in result if keys[rid] is None]
@@ -377,20 +385,30 @@ class Model:
             result = nulls + values if nulls_first else values + nulls
         return result
 
+    def _many2one_keys(
+        self, ids: list[int], field: Field, seen: frozenset[tuple[str, str]] = frozenset()
+    ) -> dict[int, Any]:
+        """Ordering by a many2one orders by the comodel's whole ``_order``, each term in its
+        own direction (``_order_field_to_sql``): the rank of the target in that order. A
+        many2one met again on the way (a parent order) orders by id, as Odoo's ``seen`` does."""
+        assert field.relation is not None
+        targets = {rid: self.value(rid, field) for rid in ids}
+        present = sorted(
+            {t for t in targets.values() if t is not None and self.store.exists(field.relation, t)}
+        )
+        step = (self.name, field.name)
+        if step in seen:
+            ordered = present
+        else:
+            comodel = self.env.sudo()[field.relation]
+            ordered = comodel.sort(present, None, seen | {step})
+        rank = {target: n for n, target in enumerate(ordered)}
+        return {rid: rank.get(t) if t is not None else None for rid, t in targets.items()}
+
     def sort_key(self, rid: int, field: Field) -> Any:
         value = self.value(rid, field)
         if field.type == "many2one":
-            if value is None:
-                return None
-            assert field.relation is not None
-            if not self.store.exists(field.relation, value):
-                return None
-            comodel = self.env.sudo()[field.relation]
-            first = comodel.default_order_terms()[:1]
-            if first and first[0][0] != "id":
-                sub = comodel.sort_key(value, comodel.spec.fields[first[0][0]])
-                return (sub is None, sub if sub is not None else 0, value)
-            return (False, value, value)
+            return self._many2one_keys([rid], field)[rid]
         if field.is_x2many:
             return None
         if value is None:

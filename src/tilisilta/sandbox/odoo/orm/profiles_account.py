@@ -52,7 +52,12 @@ def _display_types(v: int) -> list[tuple[str, str]]:
     if v >= 17:
         types.append(("discount", "Discount"))
     if v >= 19:
-        types.append(("line_subsection", "Subsection"))
+        types += [
+            ("line_subsection", "Subsection"),
+            ("non_deductible_product_total", "Non Deductible Products Total"),
+            ("non_deductible_product", "Non Deductible Products"),
+            ("non_deductible_tax", "Non Deductible Tax"),
+        ]
     return types
 
 

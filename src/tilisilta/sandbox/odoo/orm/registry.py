@@ -22,6 +22,7 @@ from ..exceptions import (
     AccessDenied,
     AccessError,
     ServerAttributeError,
+    ServerIndexError,
     ServerTypeError,
     UserError,
     ValidationError,
@@ -77,7 +78,7 @@ class Registry:
     # ---- time and transactions ---------------------------------------------------------------
 
     def transaction_now(self) -> datetime:
-        """The current transaction's timestamp: naive UTC, whole seconds, one per call."""
+        """The current transaction's timestamp: naive UTC with microseconds, one per call."""
         if self._call_now is not None:
             return self._call_now
         return _stamp(self.clock.now())
@@ -335,7 +336,10 @@ class Registry:
             result = fn(*args, **kwargs)
         if isinstance(result, Records):
             if info.kind == "create":
-                single = isinstance(args[0] if args else kwargs.get("vals_list"), dict)
+                if not args:
+                    # Odoo has made the records by now; the error rolls the transaction back.
+                    raise ServerIndexError("list index out of range")
+                single = isinstance(args[0], dict)
                 return result.ids[0] if single and result.ids else list(result.ids)
             if method == "copy" and self.version <= 17:
                 return result.ids[0] if result.ids else False
@@ -356,9 +360,10 @@ class ChildIndex:
 
 
 def _stamp(moment: datetime) -> datetime:
+    """Naive UTC with microseconds, as PostgreSQL's ``now()`` (reads cut it to whole seconds)."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0)
+    return moment
 
 
 def _plain(value: Any, *, json2: bool) -> Any:
