@@ -14,6 +14,7 @@ from tilisilta.domain.identifiers import (
     vat_number_for_business_id,
     vat_prefix_for_country,
 )
+from tilisilta.domain.references import finnish_reference_error, rf_reference_error
 
 
 @pytest.mark.parametrize("value", ["2077474-0", "20774740", " 2077474-0 ", "112038-9"])
@@ -138,3 +139,10 @@ def test_valid_einvoice_addresses(value: str) -> None:
 def test_einvoice_address_errors(value: str, fragment: str) -> None:
     error = einvoice_address_error(value)
     assert error is not None and fragment in error
+
+
+@pytest.mark.parametrize("reference", ["١٢٣2", "RF١٨539007547034", "١٢٣٢"])
+def test_only_ascii_digits_make_a_reference(reference: str) -> None:
+    # Python's \d matches any script's digits; Procountor and the banks take ASCII only.
+    assert finnish_reference_error(reference) is not None
+    assert rf_reference_error(reference) is not None

@@ -9,7 +9,7 @@ _WEIGHTS = (7, 3, 1)
 
 def finnish_check_digit(base: str) -> str:
     """The check digit for a Finnish reference base of 3–19 digits."""
-    if not re.fullmatch(r"\d{3,19}", base):
+    if not re.fullmatch(r"[0-9]{3,19}", base):
         raise ValueError(f"a reference base must be 3 to 19 digits, got {base!r}")
     total = sum(int(d) * _WEIGHTS[i % 3] for i, d in enumerate(reversed(base)))
     return str((10 - total % 10) % 10)
@@ -29,7 +29,7 @@ def compact(reference: str) -> str:
 def finnish_reference_error(reference: str) -> str | None:
     """None when valid, otherwise a sentence saying what is wrong."""
     ref = compact(reference)
-    if not re.fullmatch(r"\d{4,20}", ref):
+    if not re.fullmatch(r"[0-9]{4,20}", ref):
         return f"payment reference {reference!r} must be 4 to 20 digits"
     expected = finnish_check_digit(ref[:-1])
     if ref[-1] != expected:
@@ -39,7 +39,7 @@ def finnish_reference_error(reference: str) -> str | None:
 
 def rf_reference_error(reference: str) -> str | None:
     ref = compact(reference)
-    if not re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", ref):
+    if not re.fullmatch(r"RF[0-9]{2}[0-9A-Z]{1,21}", ref):
         return (
             f"RF reference {reference!r} must be RF, two check digits and 1 to 21 letters or digits"
         )

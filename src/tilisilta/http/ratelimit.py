@@ -26,7 +26,8 @@ class TokenBucket:
         """Take a token; return how long the caller must wait before using it."""
         with self._lock:
             now = self.clock.now()
-            elapsed = (now - self._stamp).total_seconds()
+            # A wall clock stepped back (NTP) adds no tokens, and must not take any either.
+            elapsed = max(0.0, (now - self._stamp).total_seconds())
             self._stamp = now
             self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
             self._tokens -= 1

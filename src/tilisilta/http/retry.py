@@ -52,6 +52,8 @@ def retry_after_seconds(response: httpx.Response, now: datetime | None = None) -
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is None:  # the asctime form has no zone: HTTP dates are always GMT
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 

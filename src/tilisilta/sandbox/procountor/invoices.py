@@ -6,8 +6,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
-from tilisilta.domain.references import compact, make_finnish_reference, make_rf_reference
-
+from ..common.references import compact, finnish_reference, rf_reference
 from . import errors as e
 from . import ledger
 from .errors import ApiError
@@ -192,8 +191,8 @@ def _assign_reference(
 def _generate_reference(company: SandboxCompany, ref_type: str | None) -> str:
     while True:
         base = company.next_id("reference")
-        finnish = make_finnish_reference(base)
-        reference = make_rf_reference(finnish) if ref_type == "RF" else finnish
+        finnish = finnish_reference(base)
+        reference = rf_reference(finnish) if ref_type == "RF" else finnish
         if reference not in company.references:
             return reference
 

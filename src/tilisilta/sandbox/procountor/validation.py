@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tilisilta.domain.references import compact, finnish_reference_error, rf_reference_error
-
+from ..common.references import compact, is_finnish_reference, is_rf_reference
 from . import checks as c
 from . import enums
 from . import errors as e
@@ -204,12 +203,12 @@ def _bank_reference(
         return  # absent: no reference; "": one is generated
     where = "paymentInfo.bankReferenceCode"
     if ref_type == "RF" or (ref_type is None and compact(code).startswith("RF")):
-        problem = rf_reference_error(code)
+        valid = is_rf_reference(code)
     elif ref_type in (None, "FI"):
-        problem = finnish_reference_error(code)
+        valid = is_finnish_reference(code)
     else:
-        problem = None  # other national schemes are not checked here
-    if problem is not None:
+        valid = True  # other national schemes are not checked here
+    if not valid:
         errs.add(where, e.INVALID_BANK_REFERENCE_CODE)
 
 

@@ -13,7 +13,7 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
-from ....domain.references import make_finnish_reference, make_rf_reference
+from ...common.references import finnish_reference, rf_reference
 from ..exceptions import UserError, ValidationError
 from .fields import empty_value
 from .model import Model, model_class
@@ -741,8 +741,8 @@ class AccountMove(Model):
         else:
             base = "".join(ch for ch in name if ch.isdigit())
         if model in ("fi", "fi_rf") and base:
-            national = make_finnish_reference(base.lstrip("0") or "0")
-            return national if model == "fi" else make_rf_reference(national)
+            national = finnish_reference(int(base))
+            return national if model == "fi" else rf_reference(national)
         if kind == "partner":
             return f"CUST/{base}"
         return name
