@@ -19,6 +19,7 @@ from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
+from tilisilta.store import connection_state
 from tilisilta.store.documents import all_invoices, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.payments import upsert_payment
@@ -51,7 +52,9 @@ def test_connection_test_names_the_version_and_protocol(versioned: OdooHub) -> N
     assert check.lines[0].startswith(f"Odoo {version}.0")
     assert ("JSON-2" if version >= 19 else "JSON-RPC") in check.lines[1]
     with hub.store.session() as session:
-        assert repo.find_connection(session, "odoo").options["version"] == f"{version}.0"
+        connection = repo.find_connection(session, "odoo")
+        assert connection_state.get(session, connection.id, "version") == f"{version}.0"
+        assert "version" not in connection.options
 
 
 def test_registers_invoices_and_payments_round_trip(versioned: OdooHub) -> None:

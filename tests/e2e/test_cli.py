@@ -3,51 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.factories import batch, invoice
 from tilisilta.cli.main import app
-from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Connection, ExchangeCall
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[str, ProcountorSandbox, dict[str, str]]]:
-    sandbox, creds = ProcountorSandbox.with_demo_company(seed=5)
-    server = uvicorn.Server(
-        uvicorn.Config(sandbox.app, host="127.0.0.1", port=0, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)  # waiting for a real server thread to bind
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", sandbox, {k: str(v) for k, v in creds.items()}
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {
-        "TILISILTA_HOME": str(tmp_path / "home"),
-        "TILISILTA_SECRET_KEYS": Fernet.generate_key().decode(),
-    }
-    monkeypatch.delenv("TILISILTA_DATABASE_URL", raising=False)
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    return values
 
 
 def _setup(runner: CliRunner, url: str, creds: dict[str, str], tmp_path: Path) -> None:

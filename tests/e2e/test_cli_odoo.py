@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import uvicorn
-from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
+from tests.e2e.conftest import serving
 from tilisilta.cli.main import app
 from tilisilta.domain.documents import Payment
 from tilisilta.sandbox.odoo import OdooSandbox
@@ -27,29 +23,8 @@ from tilisilta.store.payments import upsert_payment
 @pytest.fixture
 def served() -> Iterator[tuple[str, OdooSandbox, DemoCredentials]]:
     sandbox, creds = OdooSandbox.with_demo_company(version=18, seed=7)
-    server = uvicorn.Server(
-        uvicorn.Config(sandbox.app, host="127.0.0.1", port=0, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)  # waiting for a real server thread to bind
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", sandbox, creds
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {
-        "TILISILTA_HOME": str(tmp_path / "home"),
-        "TILISILTA_SECRET_KEYS": Fernet.generate_key().decode(),
-    }
-    monkeypatch.delenv("TILISILTA_DATABASE_URL", raising=False)
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    return values
+    with serving(sandbox.app) as url:
+        yield url, sandbox, creds
 
 
 def add_odoo(runner: CliRunner, name: str, url: str, creds: DemoCredentials, key: str) -> None:
@@ -102,6 +77,9 @@ def test_connect_pull_and_write_payments_back_from_the_command_line(
     assert (
         "Checked that the 2 invoices read from Odoo are still posted there: 0 no" in pulled.output
     )
+    shown = runner.invoke(app, ["connection", "show", "erp"], env={"COLUMNS": "200"})
+    assert "state version: 18.0" in shown.output, shown.output
+    assert "state cursor:account.move: {" in shown.output, shown.output
 
     total = Decimal(
         str(reg.call("account.move", "read", [moves[0]], ["amount_total"])[0]["amount_total"])

@@ -18,6 +18,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
+@pytest.mark.slow
 def test_demo_carries_odoo_invoices_to_procountor_and_payments_back(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 
 from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
 from tests.support import Procountor, make_hub
+from tilisilta.cli.fixes import shown
 from tilisilta.clock import ManualClock
+from tilisilta.connectors.odoo.connection import load_cursor
 from tilisilta.connectors.odoo.connection import test_connection as check_connection
-from tilisilta.connectors.odoo.invoices import PULL_INVOICE
+from tilisilta.connectors.odoo.invoices import PULL_INVOICE, pull_invoices
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import InvoiceKind, VatTreatment
 from tilisilta.sandbox.odoo.orm import seed_finnish_company
 from tilisilta.sandbox.odoo.orm.scenarios import attach_invoice_pdf, make_invoice
 from tilisilta.settings import Settings
+from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import all_invoices, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Exchange
@@ -96,6 +99,40 @@ def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: OdooHub, o
     assert pull_exchanges(hub) == 2
 
 
+def test_a_pull_keeps_its_cursor_as_state_and_never_rewrites_the_options(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
+) -> None:
+    connect_odoo(store, box, clock, settings, odoo, page_size=2)
+    for _ in range(5):
+        odoo.invoice("aalto")
+    with store.session() as session:
+        connection_id = find_connection(session, "odoo").id
+
+    def a_person_changes_a_setting(_count: int) -> None:  # between two pages of the pull
+        with store.session() as session:
+            connection = find_connection(session, "odoo")
+            connection.options = {**connection.options, "tax_treatments": {"99": "exempt"}}
+
+    pulled = pull_invoices(
+        store, box, clock, "odoo", transport=odoo.transport, on_page=a_person_changes_a_setting
+    )
+    assert len(pulled.new) == 5
+    with store.session() as session:
+        options = find_connection(session, "odoo").options
+        cursor = load_cursor(session, connection_id, "account.move")
+        bound = session.execute(
+            select(Binding.inbound_version, Binding.remote_status).where(
+                Binding.connection_id == connection_id
+            )
+        ).all()
+    assert options["tax_treatments"] == {"99": "exempt"}  # not undone by the cursor's saving
+    assert "cursors" not in options
+    assert cursor is not None and not cursor.resume
+    # Each binding notes the move's write_date as the version stored; there is no status.
+    assert len(bound) == 5
+    assert all(version and len(version) == 19 and status is None for version, status in bound)
+
+
 def test_records_written_in_the_same_second_are_neither_missed_nor_repeated(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
@@ -143,7 +180,7 @@ def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
     report = hub.pull()
     assert report.new == []
     [issue] = report.data_issues
-    assert "INV/2026/00001" in issue and "'0 %'" in issue and "odoo tax-map" in issue
+    assert "INV/2026/00001" in issue and "'0 %'" in issue and "odoo tax-map" in shown(issue)
     with hub.store.session() as session:
         states = session.scalars(select(Exchange.state).where(Exchange.operation == PULL_INVOICE))
         assert list(states) == ["data_issue"]

@@ -11,6 +11,7 @@ from tests.factories import invoice
 from tests.support import Hub, make_hub
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.state import load_vat_settings
 from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
 from tilisilta.store.companies import find_connection
 from tilisilta.store.models import Connection
@@ -33,8 +34,11 @@ def test_fetching_vat_settings_maps_what_is_unmapped_by_description(hub: Hub) ->
         hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport
     )
     options = _options(hub)
-    assert options.vat_settings is not None
-    assert [f"{r:f}" for r in options.vat_settings.sales_percentages] == ["0", "10", "13.5", "25.5"]
+    with hub.store.session() as session:
+        vat = load_vat_settings(session, find_connection(session, "pc").id)
+        assert "vat_settings" not in find_connection(session, "pc").options
+    assert vat is not None
+    assert [f"{r:f}" for r in vat.sales_percentages] == ["0", "10", "13.5", "25.5"]
     assert fetched.kept == {"domestic": 1}
     assert options.vat_statuses["eu_services"] == 7  # "EU community sales (services)"
     assert options.vat_statuses["eu_goods"] == 5

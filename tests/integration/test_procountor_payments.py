@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -431,13 +430,8 @@ def test_wrong_credentials_stop_the_run_with_a_plain_message(hub: Hub, tmp_path:
 @pytest.fixture
 def cli_runtime(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Runtime:
     settings = hub.settings.model_copy(update={"database_url": hub.store.url})
-    rt = Runtime(settings=settings, clock=hub.clock)
+    rt = Runtime(settings=settings, clock=hub.clock, transport=hub.procountor.transport)
     monkeypatch.setattr(payments_cli, "runtime", lambda: rt)
-    monkeypatch.setattr(
-        payments_cli,
-        "fetch_payments",
-        functools.partial(fetch_payments, transport=hub.procountor.transport),
-    )
     monkeypatch.setattr(console, "width", 200)
     return rt
 

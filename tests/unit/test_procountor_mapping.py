@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.factories import credit_note, invoice
+from tilisilta.cli.fixes import shown
 from tilisilta.connectors.procountor.mapping import (
     check_invoice,
     payment_reference,
@@ -106,7 +107,9 @@ def test_unmapped_treatment_unit_and_missing_channel_fields_are_data_issues() ->
     problems = check_invoice(Invoice.model_validate(data), options)
     by_rule = {p.rule: p for p in problems}
     assert "EU service sale" in by_rule["procountor_vat_status"].message
-    assert "vat-status" in by_rule["procountor_vat_status"].fix
+    assert "connection vat-status <connection> eu_services" in shown(
+        by_rule["procountor_vat_status"].fix
+    )
     assert by_rule["procountor_unit"].value == "XYZ"
     assert by_rule["procountor_channel_email"].field == "customer.email"
 
@@ -134,10 +137,8 @@ def test_a_rate_the_company_does_not_use_is_named_with_the_rates_in_use() -> Non
 
     from tilisilta.connectors.procountor.vat_settings import VatSettings
 
-    options = OPTIONS.model_copy(
-        update={"vat_settings": VatSettings(sales_percentages=[Decimal("25.5"), Decimal(0)])}
-    )
-    problems = check_invoice(Invoice.model_validate(invoice("1001")), options)
+    vat = VatSettings(sales_percentages=[Decimal("25.5"), Decimal(0)])
+    problems = check_invoice(Invoice.model_validate(invoice("1001")), OPTIONS, vat=vat)
     [rate] = [p for p in problems if p.rule == "procountor_vat_rate"]
     assert rate.field == "lines[2].vat_rate"
     assert "13.5 % is not in use" in rate.message and "0, 25.5" in rate.message

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table
 
-from tilisilta.cli.runtime import console, fail, runtime
+from tilisilta.cli.runtime import console, fail, open_connection, runtime
+from tilisilta.connectors.base import require_kind, title_of
 from tilisilta.connectors.procountor.options import (
     BASE_URLS,
     ChannelChoice,
     ProcountorOptions,
     SendingOption,
 )
+from tilisilta.connectors.procountor.state import load_vat_settings
+from tilisilta.connectors.settings_edit import (
+    SettingError,
+    setting_lines,
+    settings_from,
+    with_setting,
+)
 from tilisilta.crypto import add_key_to_file, mask
 from tilisilta.domain.documents import VatTreatment
 from tilisilta.store import companies as repo
+from tilisilta.store import connection_state
 
 company_app = typer.Typer(help="Companies (tenants), one per business ID.", no_args_is_help=True)
 connection_app = typer.Typer(help="Links of a company to external systems.", no_args_is_help=True)
@@ -73,28 +86,8 @@ def add_procountor(
         channel=channel,
         bank_account=bank_account,
     )
-    rt = runtime()
-    try:
-        with rt.store.session() as session:
-            owner = repo.find_company(session, company)
-            connection = repo.add_connection(
-                session,
-                rt.box,
-                company=owner,
-                name=name,
-                kind="procountor",
-                environment=environment,
-                base_url=base_url or BASE_URLS[environment],
-                options=options.model_dump(mode="json"),
-                secrets={"client_secret": client_secret, "api_key": api_key},
-                now=rt.clock.now(),
-            )
-            console.print(
-                f"Connection {connection.name} added for {owner.name} "
-                f"({connection.base_url}); check it with `tilisilta connection test {name}`"
-            )
-    except (LookupError, ValueError) as exc:
-        raise fail(str(exc)) from exc
+    secrets = {"client_secret": client_secret, "api_key": api_key}
+    _save_connection("procountor", name, company, environment, base_url, options, secrets)
 
 
 @connection_app.command("add-odoo")
@@ -113,29 +106,98 @@ def add_odoo(
     from tilisilta.connectors.odoo.options import OdooOptions
 
     options = OdooOptions(database=database, login=login, odoo_company_id=odoo_company)
+    _save_connection("odoo", name, company, environment, url, options, {"api_key": api_key})
+
+
+@connection_app.command("add")
+def connection_add(
+    kind: Annotated[str, typer.Argument(help="procountor or odoo.")],
+    name: str,
+    company: Annotated[str, typer.Option(help="Business ID, id or name of the company.")],
+    setting: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A setting as NAME=VALUE (repeat); see `connection show`."),
+    ] = None,
+    environment: Annotated[str | None, typer.Option(help="sandbox, test or production.")] = None,
+    url: Annotated[str | None, typer.Option(help="Overrides the environment's URL.")] = None,
+) -> None:
+    """Connect a company to an external system of any kind. Secrets are read from the
+    environment (TILISILTA_API_KEY, TILISILTA_CLIENT_SECRET…) or asked for, and stored
+    encrypted."""
+    from tilisilta.connectors.registry import connector
+
+    try:
+        kind_of = connector(kind)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+    env = environment or kind_of.default_environment
+    if url is None and env not in kind_of.base_urls:
+        raise fail(f"give the {kind_of.title} address with --url (e.g. https://erp.example.fi)")
+    values: dict[str, str] = {}
+    for item in setting or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise fail(f"--set takes NAME=VALUE, not {item!r}")
+        values[key.strip()] = raw
+    try:
+        options = settings_from(kind_of.options_model, values)
+    except SettingError as exc:
+        raise fail(
+            f"{exc} (a {kind_of.title} connection; give settings as --set NAME=VALUE)"
+        ) from exc
+    secrets = {field: _secret(field) for field in kind_of.secrets_model.model_fields}
+    _save_connection(kind_of.kind, name, company, env, url, options, secrets)
+
+
+def _save_connection(
+    kind: str,
+    name: str,
+    company: str,
+    environment: str,
+    base_url: str | None,
+    options: BaseModel,
+    secrets: dict[str, str],
+) -> None:
+    from tilisilta.connectors.registry import connector
+
+    kind_of = connector(kind)
+    url = base_url or kind_of.base_urls.get(environment)
+    if url is None:
+        raise fail(f"give the {kind_of.title} address with --url (e.g. https://erp.example.fi)")
     rt = runtime()
     try:
         with rt.store.session() as session:
             owner = repo.find_company(session, company)
-            connection = repo.add_connection(
+            added = repo.add_connection(
                 session,
                 rt.box,
                 company=owner,
                 name=name,
-                kind="odoo",
+                kind=kind,
                 environment=environment,
                 base_url=url,
                 options=options.model_dump(mode="json"),
-                secrets={"api_key": api_key},
+                secrets=secrets,
                 now=rt.clock.now(),
             )
             console.print(
-                f"Connection {connection.name} added for {owner.name} (Odoo company "
-                f"{odoo_company} at {connection.base_url}); check it with "
-                f"`tilisilta connection test {name}`"
+                f"Connection {added.name} ({kind_of.title}) added for {owner.name} "
+                f"({added.base_url}); check it with `tilisilta connection test {name}`"
             )
     except (LookupError, ValueError) as exc:
         raise fail(str(exc)) from exc
+
+
+def _secret(field: str) -> str:
+    """A secret from TILISILTA_<FIELD>, else asked for without echo."""
+    variable = f"TILISILTA_{field.upper()}"
+    value = os.environ.get(variable)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise fail(f"set {variable} (the secret is never given on the command line)")
+    entered: str = typer.prompt(field.replace("_", " "), hide_input=True)
+    return entered
 
 
 @connection_app.command("list")
@@ -150,37 +212,68 @@ def connection_list() -> None:
 
 @connection_app.command("show")
 def connection_show(name: str) -> None:
-    """Settings of a connection; secrets shown by their last four characters only."""
+    """Every setting of a connection, defaults included; secrets by their last four characters."""
     rt = runtime()
+    context = open_connection(rt, name)
+    with rt.store.session() as session:
+        c = repo.find_connection(session, name)
+        secrets = rt.box.open(c.secrets)
+        console.print(f"[bold]{c.name}[/bold] ({title_of(c.kind)}, {c.environment}, {c.state})")
+        console.print(f"company: {c.company.name} ({c.company.business_id})")
+        console.print(f"url: {c.base_url}")
+        state = connection_state.read_all(session, c.id)
+    for key, value in setting_lines(context.options):
+        console.print(f"{key}: {value}")
+    # What the hub keeps while working (pull cursors, detected version, fetched VAT defaults).
+    for key, value in state.items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        console.print(f"state {key}: {shown}")
+    for key, value in sorted(secrets.items()):
+        console.print(f"{key}: {mask(value)}")
+
+
+@connection_app.command("set")
+def connection_set(
+    name: str,
+    setting: Annotated[str, typer.Argument(help="A setting, e.g. sending or journals.bank.")],
+    value: Annotated[str, typer.Argument(help="Its new value (text, a number, true/false).")],
+) -> None:
+    """Change one setting of a connection (all settings: `connection show NAME`). The URL and
+    environment are set as `url` and `environment`."""
+    from tilisilta.connectors.registry import connector
+
+    rt = runtime()
+    context = open_connection(rt, name)
     try:
         with rt.store.session() as session:
             c = repo.find_connection(session, name)
-            secrets = rt.box.open(c.secrets)
-            console.print(f"[bold]{c.name}[/bold] ({c.kind}, {c.environment}, {c.state})")
-            console.print(f"company: {c.company.name} ({c.company.business_id})")
-            console.print(f"URL: {c.base_url}")
-            for key, value in sorted(c.options.items()):
-                console.print(f"{key}: {value}")
-            for key, value in sorted(secrets.items()):
-                console.print(f"{key}: {mask(value)}")
-    except LookupError as exc:
+            if setting in ("url", "environment"):
+                shown = value
+                if setting == "url":
+                    c.base_url = value
+                else:
+                    c.environment = value
+            else:
+                changed = with_setting(
+                    connector(c.kind).options_model, dict(c.options), setting, value
+                )
+                c.options = changed.model_dump(mode="json")
+                shown = dict(setting_lines(changed)).get(setting.partition(".")[0], value)
+            c.updated_at = rt.clock.now()
+    except SettingError as exc:
         raise fail(str(exc)) from exc
+    console.print(f"{context.connection_name}: {setting} = {shown}")
 
 
 @connection_app.command("test")
 def connection_test(name: str) -> None:
-    """Log in and read the company: tells plainly which credential is wrong."""
-    from tilisilta.connectors.odoo.connection import test_connection as test_odoo
-    from tilisilta.connectors.procountor.flows import test_connection as test_procountor
+    """Log in and read the company: tells plainly which credential is wrong, and whether the
+    remote books are this company's."""
+    from tilisilta.connectors.registry import connector
 
     rt = runtime()
-    try:
-        with rt.store.session() as session:
-            kind = repo.find_connection(session, name).kind
-        tester = test_odoo if kind == "odoo" else test_procountor
-        check = tester(rt.store, rt.box, rt.clock, name)
-    except LookupError as exc:
-        raise fail(str(exc)) from exc
+    context = open_connection(rt, name)
+    check = connector(context.kind).test_connection(context)
     for line in check.lines:
         console.print(line)
     if not check.ok:
@@ -234,6 +327,7 @@ def connection_vat_status(name: str, treatment: VatTreatment, status: int) -> No
     try:
         with rt.store.session() as session:
             c = repo.find_connection(session, name)
+            require_kind(c, "procountor", "map VAT statuses")
             options = ProcountorOptions.model_validate(c.options)
             options.vat_statuses[treatment.value] = status
             c.options = options.model_dump(mode="json")
@@ -270,10 +364,12 @@ def _print_vat_mapping(name: str) -> None:
     rt = runtime()
     try:
         with rt.store.session() as session:
-            options = ProcountorOptions.model_validate(repo.find_connection(session, name).options)
+            c = repo.find_connection(session, name)
+            require_kind(c, "procountor", "show a VAT status mapping")
+            options = ProcountorOptions.model_validate(c.options)
+            settings = load_vat_settings(session, c.id)
     except LookupError as exc:
         raise fail(str(exc)) from exc
-    settings = options.vat_settings
     table = Table("treatment", "Procountor VAT status", "enabled for sales")
     for treatment in VatTreatment:
         status = options.vat_statuses.get(treatment.value)

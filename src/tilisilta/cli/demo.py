@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from tilisilta.cli.odoo import print_pull_report, print_push_report, print_register_pull
+from tilisilta.cli.odoo import (
+    print_posted_check,
+    print_pull_report,
+    print_push_report,
+    print_register_pull,
+)
 from tilisilta.cli.payments import print_fetch_report
 from tilisilta.cli.runtime import console
 from tilisilta.cli.sending import print_send_summary
@@ -48,6 +53,7 @@ def demo(
     print_register_pull("Customers", erp.customers)
     print_register_pull("Products", erp.products)
     print_pull_report(erp.invoices)
+    print_posted_check(erp.still_posted)
     console.rule("3. Customers and products already in Procountor")
     registers = result.registers
     _print_matches(registers.customers, "parties")

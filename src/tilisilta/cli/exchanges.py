@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tilisilta.cli.fixes import shown
 from tilisilta.cli.runtime import console, fail, runtime
 from tilisilta.http.jsonwire import decode_json, encode_json
 from tilisilta.ledger import exchanges as ledger
@@ -43,7 +44,7 @@ def show_log(
                 e.state,
                 CATEGORY_LABEL.get(e.category or "", "-"),
                 e.external_id or "-",
-                e.error or "",
+                shown(e.error or ""),
             )
     console.print(table)
 

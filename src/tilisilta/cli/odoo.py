@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tilisilta.cli.runtime import console, fail, runtime
+from tilisilta.cli.runtime import console, fail, open_connection, runtime
+from tilisilta.connectors.base import require_kind
 from tilisilta.connectors.odoo.invoices import PullReport
 from tilisilta.connectors.odoo.payments import PushReport
+from tilisilta.connectors.odoo.reconcile import ReconcileReport
 from tilisilta.connectors.odoo.registers import RegisterPull
 from tilisilta.domain.documents import VatTreatment
 from tilisilta.domain.units import unit_error
@@ -28,35 +30,36 @@ def pull(
     """Read what changed in Odoo since the last pull: customers, products, posted invoices and
     credit notes; then check that the invoices read before are still posted there (reset,
     cancelled or deleted ones become data issues). Safe to run any number of times."""
-    from tilisilta.connectors.odoo.invoices import pull_invoices
-    from tilisilta.connectors.odoo.registers import pull_partners, pull_products
+    from tilisilta.services.odoo_pull import pull as odoo_pull
 
     rt = runtime()
+    context = open_connection(rt, name)
+    pages = 0
+
+    def progress(count: int) -> None:
+        nonlocal pages
+        pages += 1
+        console.print(f"  read page {pages} ({count} invoices)")
+
+    def step(done: str, report: object) -> None:
+        if isinstance(report, RegisterPull):
+            print_register_pull(done.capitalize(), report)
+        elif isinstance(report, PullReport):
+            print_pull_report(report)
+        elif isinstance(report, ReconcileReport):
+            print_posted_check(report)
+
     try:
-        if registers:
-            for label, flow in (("Customers", pull_partners), ("Products", pull_products)):
-                result = flow(rt.store, rt.box, rt.clock, name)
-                if result.aborted:
-                    raise fail(result.aborted)
-                print_register_pull(label, result)
-        pages = 0
-
-        def progress(count: int) -> None:
-            nonlocal pages
-            pages += 1
-            console.print(f"  read page {pages} ({count} invoices)")
-
-        report = pull_invoices(rt.store, rt.box, rt.clock, name, on_page=progress)
+        result = odoo_pull(context, registers=registers, on_page=progress, on_step=step)
     except LookupError as exc:
         raise fail(str(exc)) from exc
-    print_pull_report(report)
-    if report.aborted:
-        raise fail(report.aborted)
-    from tilisilta.connectors.odoo.reconcile import reconcile_invoices
+    if result.aborted:
+        raise fail(result.aborted)
 
-    checked = reconcile_invoices(rt.store, rt.box, rt.clock, name)
+
+def print_posted_check(checked: ReconcileReport) -> None:
     if checked.aborted:
-        raise fail(checked.aborted)
+        return
     console.print(
         f"Checked that the {checked.checked} invoices read from Odoo are still posted there: "
         f"{len(checked.left)} no longer are, {len(checked.back)} posted again"
@@ -152,6 +155,7 @@ def tax_map(name: str, tax_id: int, treatment: VatTreatment) -> None:
     try:
         with rt.store.session() as session:
             connection = repo.find_connection(session, name)
+            require_kind(connection, "odoo", "map Odoo taxes")
             mapped = dict(connection.options.get("tax_treatments") or {})
             mapped[str(tax_id)] = treatment.value
             connection.options = {**connection.options, "tax_treatments": mapped}
@@ -170,6 +174,7 @@ def unit_map(name: str, unit: str, code: str) -> None:
     try:
         with rt.store.session() as session:
             connection = repo.find_connection(session, name)
+            require_kind(connection, "odoo", "map Odoo units")
             units = dict(connection.options.get("units") or {})
             units[unit] = code.upper()
             connection.options = {**connection.options, "units": units}

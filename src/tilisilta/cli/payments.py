@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tilisilta.cli.runtime import Runtime, console, fail, runtime
+from tilisilta.cli.runtime import Runtime, console, fail, flow_of, open_connection, runtime
 from tilisilta.connectors.procountor.payments import (
     PAID,
     PARTLY_PAID,
     PaymentFetchReport,
-    fetch_payments,
 )
 
 fetch_app = typer.Typer(help="Read documents from a connection.", no_args_is_help=True)
@@ -45,18 +44,10 @@ def fetch_payments_command(
 
 
 def run_fetch(rt: Runtime, connection: str, numbers: list[str] | None) -> PaymentFetchReport:
+    context = open_connection(rt, connection)
+    fetch = flow_of(context, "fetch_payments", "fetch payments")
     with console.status("Fetching payments"):
-        try:
-            report = fetch_payments(
-                rt.store,
-                rt.box,
-                rt.clock,
-                rt.settings,
-                connection_name=connection,
-                numbers=numbers,
-            )
-        except LookupError as exc:
-            raise fail(str(exc)) from exc
+        report: PaymentFetchReport = fetch(context, {"numbers": numbers}).detail
     print_fetch_report(report, selected=bool(numbers))
     return report
 

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
+import httpx
 import typer
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import TaskID
 
+from tilisilta.cli.fixes import shown
 from tilisilta.clock import Clock, SystemClock
+from tilisilta.connectors.base import FlowContext, FlowSpec, Progress
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store, alembic_config
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+class FixConsole(Console):
+    """Prints messages with their fixes shown as the commands to type."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(shown(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+console = FixConsole(highlight=False)
+err = FixConsole(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -28,6 +42,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 class Runtime:
     settings: Settings
     clock: Clock
+    # Tests reach in-process sandboxes through this; None means real HTTP.
+    transport: httpx.BaseTransport | None = None
 
     @cached_property
     def store(self) -> Store:
@@ -58,3 +74,38 @@ def _ensure_migrated(store: Store) -> None:
 
 def runtime() -> Runtime:
     return Runtime(settings=Settings(), clock=SystemClock())
+
+
+def open_connection(rt: Runtime, name: str, *, progress: Progress | None = None) -> FlowContext:
+    """The flow context of connection ``name``, or a one-line error and exit 1."""
+    from tilisilta.connectors.registry import open_context
+
+    try:
+        return open_context(
+            rt.store, rt.box, rt.clock, rt.settings, name, transport=rt.transport, progress=progress
+        )
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+
+
+def flow_of(context: FlowContext, short_name: str, doing: str) -> FlowSpec:
+    """The connection's flow for ``doing``, or a one-line error naming the kinds that can."""
+    from tilisilta.connectors.registry import flow_for
+
+    try:
+        return flow_for(context, short_name, doing)
+    except LookupError as exc:
+        raise fail(str(exc)) from exc
+
+
+class BarProgress:
+    """A flow's progress on a rich progress bar."""
+
+    def __init__(self, progress: RichProgress, task: TaskID) -> None:
+        self.progress, self.task = progress, task
+
+    def planned(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+
+    def advanced(self, count: int) -> None:
+        self.progress.advance(self.task, count)

@@ -9,9 +9,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tilisilta.cli.runtime import Runtime, console, fail, runtime
+from tilisilta.cli.fixes import shown
+from tilisilta.cli.runtime import (
+    BarProgress,
+    Runtime,
+    console,
+    fail,
+    flow_of,
+    open_connection,
+    runtime,
+)
 from tilisilta.connectors.files.flows import ImportReport, import_invoices
-from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
+from tilisilta.connectors.procountor.flows import SendSummary
 from tilisilta.domain.validation import Severity
 from tilisilta.importers.invoices import UnsupportedFileType
 
@@ -72,14 +81,12 @@ def send_invoices_command(
         raise fail("name the connection: --connection NAME (see `tilisilta connection list`)")
     if bool(numbers) == all_unsent:
         raise fail("give invoice numbers or --all-unsent (not both)")
-    summary = run_send(runtime(), connection, numbers or None, all_unsent, workers)
+    summary = run_send(runtime(), connection, numbers or None, workers)
     if summary.aborted:
         raise typer.Exit(1)
 
 
-def run_send(
-    rt: Runtime, connection: str, numbers: list[str] | None, all_unsent: bool, workers: int
-) -> SendSummary:
+def run_send(rt: Runtime, connection: str, numbers: list[str] | None, workers: int) -> SendSummary:
     progress = Progress(
         TextColumn("Sending"),
         BarColumn(),
@@ -89,22 +96,11 @@ def run_send(
         transient=True,
     )
     task = progress.add_task("send", total=None)
+    context = open_connection(rt, connection, progress=BarProgress(progress, task))
+    send = flow_of(context, "send_invoices", "send invoices")
     with progress:
-        try:
-            summary = send_invoices(
-                rt.store,
-                rt.box,
-                rt.clock,
-                rt.settings,
-                connection_name=connection,
-                numbers=numbers,
-                all_unsent=all_unsent,
-                workers=workers,
-                on_planned=lambda n: progress.update(task, total=n),
-                on_done=lambda _eid, _state: progress.advance(task),
-            )
-        except LookupError as exc:
-            raise fail(str(exc)) from exc
+        result = send(context, {"numbers": numbers, "workers": workers})
+    summary: SendSummary = result.detail
     print_send_summary(summary)
     return summary
 
@@ -121,7 +117,7 @@ def print_send_summary(summary: SendSummary) -> None:
                 line.number,
                 STATE_LABEL.get(line.state, line.state),
                 line.external_id or "-",
-                line.message or "",
+                shown(line.message or ""),
             )
         console.print(table)
     counts = ", ".join(

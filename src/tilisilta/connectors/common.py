@@ -30,3 +30,21 @@ class ConnectionCheck:
 
     ok: bool
     lines: list[str] = field(default_factory=list)
+
+
+def books_mismatch(
+    system: str, remote_company: str, remote_id: str | None, hub_id: str, fix: str
+) -> str | None:
+    """Why a connection may not write into these books, or None when they are the hub
+    company's: the remote company's business ID must be the hub company's."""
+    if not remote_id:
+        return (
+            f"The {system} company {remote_company} has no business ID, so the hub cannot prove "
+            f"it keeps the books of {hub_id}: nothing is written there. {fix}"
+        )
+    if remote_id != hub_id:
+        return (
+            f"The {system} company {remote_company} has business ID {remote_id}, but this "
+            f"connection's company is {hub_id}: nothing is written into those books. {fix}"
+        )
+    return None

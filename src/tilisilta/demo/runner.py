@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tilisilta.clock import Clock, SystemClock, today
-from tilisilta.connectors.odoo.invoices import PullReport, pull_invoices
+from tilisilta.connectors.odoo.invoices import PullReport
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.connectors.odoo.payments import PushReport, push_payments
-from tilisilta.connectors.odoo.registers import RegisterPull, pull_partners, pull_products
+from tilisilta.connectors.odoo.reconcile import ReconcileReport
+from tilisilta.connectors.odoo.registers import RegisterPull
 from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
 from tilisilta.connectors.procountor.payments import PaymentFetchReport, fetch_payments
@@ -37,12 +38,14 @@ from tilisilta.connectors.procountor.registers_flows import (
 )
 from tilisilta.connectors.procountor.registers_matching import RegisterReport
 from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
+from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoices, procountor_registers
 from tilisilta.demo.odoo_erp import DemoErp
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.procountor import ProcountorSandbox
+from tilisilta.services.odoo_pull import pull as odoo_pull
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
@@ -85,6 +88,7 @@ class ErpPull:
     customers: RegisterPull
     products: RegisterPull
     invoices: PullReport
+    still_posted: ReconcileReport  # the check that invoices read before are still posted
     posted: int  # invoices and credit notes posted in the Odoo sandbox
 
 
@@ -180,10 +184,15 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     # The ERP: the demo batch is posted in Odoo, and the hub pulls it with its customers and
     # products.
     moves = DemoErp(odoo.registry, odoo_creds.seed).enter(demo_invoices(_demo_day(clock)))
+    pulled = odoo_pull(
+        open_context(store, box, clock, settings, ODOO_CONNECTION, transport=odoo_transport)
+    )
+    assert pulled.customers and pulled.products and pulled.invoices and pulled.posted
     erp = ErpPull(
-        customers=pull_partners(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
-        products=pull_products(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
-        invoices=pull_invoices(store, box, clock, ODOO_CONNECTION, transport=odoo_transport),
+        customers=pulled.customers,
+        products=pulled.products,
+        invoices=pulled.invoices,
+        still_posted=pulled.posted,
         posted=len(moves),
     )
 

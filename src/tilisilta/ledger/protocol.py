@@ -1,11 +1,14 @@
 """The delivery protocol of DESIGN.md, once for every connector.
 
+0. A run that writes first proves the remote books are the hub company's, then looks the
+   documents that were never sent up in the target, in bulk, and binds those it finds.
 1. An exchange is unique on (connection, document, operation, document version).
 2. Before any remote call it is committed as ``sending`` with a lease and an attempt number.
 3. After the call the outcome is committed at once.
 4. A ``sending`` row whose lease is stale is reconciled (looked up remotely) before any resend.
 
-Connectors supply a :class:`Deliverer`; they never write exchange state themselves.
+Connectors supply a :class:`~tilisilta.ledger.deliverer.Deliverer`; they never write exchange
+state themselves. Planning lives in :mod:`tilisilta.ledger.planning`.
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
 from tilisilta.http.recording import CallRecorder, current_recorder
+from tilisilta.ledger.binder import bind_sent
+from tilisilta.ledger.deliverer import Attempt, Deliverer, RunAborted
 from tilisilta.ledger.leases import current_owner, owner_is_gone
 from tilisilta.ledger.outcomes import (
     Category,
@@ -34,58 +39,11 @@ from tilisilta.ledger.outcomes import (
     State,
     Unknown,
 )
+from tilisilta.ledger.planning import finish, first_sends, plan_exchanges
 from tilisilta.store.engine import Store
-from tilisilta.store.models import Binding, Document, Exchange, ExchangeCall
+from tilisilta.store.models import Document, Exchange, ExchangeCall
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass
-class Attempt:
-    """What a deliverer sees of one claimed exchange."""
-
-    exchange_id: int
-    document: Document
-    attempt: int
-    external_id: str | None
-    progress: dict[str, Any]
-    reconcile_required: bool
-    _checkpoint: Callable[[str | None, dict[str, Any]], None]
-
-    def checkpoint(self, external_id: str | None = None, **progress: Any) -> None:
-        """Commit a step at once (e.g. "created as 123") so a crash after it never repeats it."""
-        if external_id is not None:
-            self.external_id = external_id
-        self.progress.update(progress)
-        self._checkpoint(self.external_id, dict(self.progress))
-
-
-class Deliverer(Protocol):
-    """A connector's part in delivering one kind of document."""
-
-    operation: str
-    local_kind: str
-
-    def check(self, document: Document) -> DataIssue | None:
-        """Pure pre-send checks; a data issue stops the document before any remote call."""
-        ...
-
-    def find_existing(self, attempt: Attempt) -> str | None:
-        """Look the document up remotely by its natural key; its external id if it is there."""
-        ...
-
-    def deliver(self, attempt: Attempt) -> Outcome:
-        """Send (or finish sending, from ``attempt.external_id``/``progress``) the document."""
-        ...
-
-    def explain(self, error: Exception) -> Outcome:
-        """Turn an exception from ``find_existing``/``deliver`` into an outcome. Raise
-        :class:`RunAborted` for failures every other document would meet too."""
-        ...
-
-
-class RunAborted(RuntimeError):
-    """A failure that would repeat for every document (e.g. credentials refused)."""
 
 
 @dataclass
@@ -133,59 +91,54 @@ class DeliveryRunner:
         self.rng = random.Random(seed)
         self.owner = current_owner()
         self._abort_message: str | None = None
+        self._proven = False
 
     # -- planning -------------------------------------------------------------------------
-    def plan(self, documents: Iterable[Document]) -> list[int]:
-        """Exchanges to work on for these documents, creating them where needed.
+    def plan(self, documents: Iterable[Document], *, session: Session | None = None) -> list[int]:
+        """Exchanges to work on for these documents, created where needed; in ``session`` when
+        given (the caller commits), else in a transaction of its own.
 
-        A document already bound is never sent again; if it changed since, that is a data issue
-        for a person, because the remote copy cannot be updated.
-        """
-        ids: list[int] = []
-        now = self.clock.now()
-        op = self.deliverer.operation
-        with self.store.session() as session:
-            for doc in documents:
-                binding = _binding(session, self.connection_id, self.deliverer.local_kind, doc.id)
-                exchange = session.scalar(
-                    select(Exchange).where(
-                        Exchange.connection_id == self.connection_id,
-                        Exchange.document_id == doc.id,
-                        Exchange.operation == op,
-                        Exchange.document_version == doc.version,
-                    )
-                )
-                if binding is not None and binding.sent_hash == doc.content_hash:
-                    continue
-                if exchange is None:
-                    exchange = Exchange(
-                        connection_id=self.connection_id,
-                        document_id=doc.id,
-                        operation=op,
-                        document_version=doc.version,
-                        state=State.PENDING,
-                        progress={},
-                        problems={},
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    session.add(exchange)
-                    session.flush()
-                    _supersede_older(session, exchange, now)
-                if binding is not None and exchange.state == State.PENDING:
-                    _finish(
-                        exchange,
-                        State.DATA_ISSUE,
-                        Category.DATA_ISSUE,
-                        now,
-                        error=(
-                            f"changed after it was sent (remote id {binding.external_id}); the "
-                            "remote copy cannot be updated, so nothing was resent: correct it by "
-                            "hand in the remote system or issue a credit note"
-                        ),
-                    )
-                ids.append(exchange.id)
-        return ids
+        Raises :class:`RunAborted` when the remote books are not the hub company's, or when the
+        target cannot be asked which documents it already holds."""
+        docs = list(documents)
+        self.prove_company()
+        with self.store.session() as reading:
+            never_sent = first_sends(reading, self.connection_id, self.deliverer, docs)
+        found = (
+            self._remote(
+                lambda: self.deliverer.find_many(never_sent),
+                "tell which documents it already holds",
+            )
+            if never_sent
+            else {}
+        )
+        if session is not None:
+            return plan_exchanges(
+                session, self.connection_id, self.deliverer, docs, self.clock.now(), found=found
+            )
+        with self.store.session() as own:
+            return plan_exchanges(
+                own, self.connection_id, self.deliverer, docs, self.clock.now(), found=found
+            )
+
+    def prove_company(self) -> None:
+        """Once per runner: the remote books are the hub company's, or RunAborted."""
+        if not self._proven:
+            self._remote(self.deliverer.prove_company, "tell whose books these are")
+            self._proven = True
+
+    def _remote(self, call: Callable[[], Any], doing: str) -> Any:
+        """A remote call before any exchange is claimed: any failure aborts the run."""
+        try:
+            return call()
+        except RunAborted:
+            raise
+        except Exception as exc:
+            outcome = self.deliverer.explain(exc)  # raises RunAborted for run-wide failures
+            raise RunAborted(
+                f"{self.deliverer.remote_name} could not {doing}, so nothing was sent: "
+                f"{getattr(outcome, 'message', outcome)}"
+            ) from exc
 
     # -- running --------------------------------------------------------------------------
     def run(
@@ -198,6 +151,14 @@ class DeliveryRunner:
     ) -> RunReport:
         """Work the exchanges until each is final or waits longer than ``settle_seconds``."""
         report = RunReport()
+        try:
+            self.prove_company()
+        except RunAborted as abort:
+            report.aborted = str(abort)
+            self._fill_report(report, exchange_ids)
+            return report
+        if self.deliverer.serialization_key is not None:
+            workers = 1  # one request at a time to this remote
         remaining = list(exchange_ids)
         while remaining:
             due, later = self._split_due(remaining, settle_seconds)
@@ -285,7 +246,7 @@ class DeliveryRunner:
         self, row: Exchange, message: str, after: float | None, now: datetime
     ) -> None:
         if row.attempts >= self.max_attempts:
-            _finish(
+            finish(
                 row,
                 State.RESPONSE_ERROR,
                 Category.RESPONSE_ERROR,
@@ -344,7 +305,8 @@ class DeliveryRunner:
                 return None
             was_sending = row.state == State.SENDING
             document = session.get_one(Document, row.document_id)
-            issue = self.deliverer.check(document) if row.external_id is None else None
+            fresh = row.external_id is None or (row.progress or {}).get("update")
+            issue = self.deliverer.check(document) if fresh else None
             result = session.execute(
                 update(Exchange)
                 .where(Exchange.id == exchange_id, condition, Exchange.attempts == row.attempts)
@@ -403,15 +365,22 @@ class DeliveryRunner:
             match outcome:
                 case Delivered(external_id=ext, note=note, warning=warning):
                     row.external_id = ext
-                    _bind(session, row, attempt.document, self.deliverer.local_kind, ext, now)
+                    bind_sent(
+                        session,
+                        row.connection_id,
+                        self.deliverer.local_kind,
+                        attempt.document,
+                        ext,
+                        now,
+                    )
                     category = Category.WARNING if warning else Category.INFO
                     text = "; warning: ".join(t for t in (note, warning) if t) or None
-                    _finish(row, State.SENT, category, now, error=text)
+                    finish(row, State.SENT, category, now, error=text)
                 case DataIssue(message=message, problems=problems):
                     row.problems = {"problems": problems}
-                    _finish(row, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)
+                    finish(row, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)
                 case Refused(message=message):
-                    _finish(row, State.RESPONSE_ERROR, Category.RESPONSE_ERROR, now, error=message)
+                    finish(row, State.RESPONSE_ERROR, Category.RESPONSE_ERROR, now, error=message)
                 case RetryLater(message=message, after_seconds=after):
                     self._retry_or_give_up(row, message, after, now)
                 case Unknown(message=message):
@@ -424,69 +393,6 @@ def _lease_stale(owner: str | None, until: datetime | None, now: datetime, me: s
     if until is None or until <= now:
         return True
     return owner != me and owner_is_gone(owner)
-
-
-def _finish(
-    row: Exchange, state: State, category: Category, now: datetime, *, error: str | None
-) -> None:
-    row.state = state
-    row.category = category
-    row.error = error
-    row.next_attempt_at = None
-    row.updated_at = now
-
-
-def _binding(session: Session, connection_id: int, kind: str, local_id: int) -> Binding | None:
-    return session.scalar(
-        select(Binding).where(
-            Binding.connection_id == connection_id,
-            Binding.local_kind == kind,
-            Binding.local_id == local_id,
-        )
-    )
-
-
-def _bind(
-    session: Session, row: Exchange, document: Document, kind: str, ext: str, now: datetime
-) -> None:
-    binding = _binding(session, row.connection_id, kind, document.id)
-    if binding is None:
-        binding = Binding(
-            connection_id=row.connection_id,
-            local_kind=kind,
-            local_id=document.id,
-            external_id=ext,
-            created_at=now,
-        )
-        session.add(binding)
-    binding.external_id = ext
-    binding.sent_hash = document.content_hash
-    binding.sent_version = document.version
-
-
-def _supersede_older(session: Session, exchange: Exchange, now: datetime) -> None:
-    """Older versions not yet delivered will never be: the newest version replaces them."""
-    session.execute(
-        update(Exchange)
-        .where(
-            Exchange.connection_id == exchange.connection_id,
-            Exchange.document_id == exchange.document_id,
-            Exchange.operation == exchange.operation,
-            Exchange.document_version < exchange.document_version,
-            or_(
-                Exchange.state == State.PENDING,
-                Exchange.state == State.DATA_ISSUE,
-                Exchange.state == State.RESPONSE_ERROR,
-            ),
-            Exchange.external_id.is_(None),
-        )
-        .values(
-            state=State.IGNORED,
-            error=f"superseded by version {exchange.document_version}",
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _store_calls(

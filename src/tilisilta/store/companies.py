@@ -15,6 +15,7 @@ from tilisilta.domain.identifiers import (
     normalize_business_id,
     vat_number_for_business_id,
 )
+from tilisilta.fixes import fix
 from tilisilta.store.models import Company, Connection
 
 
@@ -49,7 +50,7 @@ def find_company(session: Session, key: str) -> Company:
             stmt.where(Company.name == key)
         )
     if found is None:
-        raise NotFound(f"no company {key!r}; see `tilisilta company list`")
+        raise NotFound(f"no company {key!r}; the companies are listed by {fix('company.list')}")
     return found
 
 
@@ -101,7 +102,9 @@ def add_connection(
 def find_connection(session: Session, name: str) -> Connection:
     found = session.scalar(select(Connection).where(Connection.name == name))
     if found is None:
-        raise NotFound(f"no connection {name!r}; see `tilisilta connection list`")
+        raise NotFound(
+            f"no connection {name!r}; the connections are listed by {fix('connection.list')}"
+        )
     return found
 
 

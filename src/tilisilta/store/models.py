@@ -150,9 +150,28 @@ class Binding(Base):
     local_kind: Mapped[str] = mapped_column(String(30))
     local_id: Mapped[int] = mapped_column(Integer)
     external_id: Mapped[str] = mapped_column(String(100))
+    # What the hub sent: the content hash and the document version it was sent at.
     sent_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     sent_version: Mapped[int | None] = mapped_column(Integer, default=None)
-    # What the hub last learned of the record's state there (e.g. PARTLY_PAID, PAID), so that
-    # scheduled reads can leave finished records alone.
+    # The remote record's version the hub last stored (e.g. an Odoo move's write_date), so a pull
+    # can tell a record it already has from one changed there.
+    inbound_version: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The remote record's status as the hub last learned it (e.g. a Procountor invoice's
+    # PARTLY_PAID, PAID), so that scheduled reads can leave finished records alone.
     remote_status: Mapped[str | None] = mapped_column(String(30), default=None)
     created_at: Mapped[datetime]
+
+
+class ConnectionState(Base):
+    """Runtime state of a connection written by its flows, one row per key (a pull cursor, the
+    detected remote version, settings fetched from the remote), apart from the options a person
+    sets: a flow updating its state never rewrites, or races with, the connection's options."""
+
+    __tablename__ = "connection_state"
+    __table_args__ = (UniqueConstraint("connection_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Any] = mapped_column(JSONType, nullable=False)
+    updated_at: Mapped[datetime]

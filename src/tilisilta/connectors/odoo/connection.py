@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
+from tilisilta.connectors.base import require_kind
 from tilisilta.connectors.common import ConnectionCheck
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.errors import describe
@@ -15,10 +17,17 @@ from tilisilta.connectors.odoo.mapping import business_id_from, text
 from tilisilta.connectors.odoo.options import Cursor, OdooOptions, OdooSecrets
 from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
+from tilisilta.store import connection_state
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Company, Connection
 
 SUPPORTED_VERSIONS = (16, 17, 18, 19)
+# Keys of the connection's runtime state (store.connection_state).
+VERSION = "version"  # as detected by the last `connection test`, e.g. "17.0"
+
+
+def cursor_key(model: str) -> str:
+    return f"cursor:{model}"
 
 
 def open_client(
@@ -27,6 +36,7 @@ def open_client(
     clock: Clock,
     transport: httpx.BaseTransport | None = None,
 ) -> tuple[OdooClient, OdooOptions]:
+    require_kind(connection, "odoo")
     options = OdooOptions.model_validate(connection.options)
     secrets = OdooSecrets.model_validate(box.open(connection.secrets))
     client = OdooClient(
@@ -43,12 +53,19 @@ def open_client(
     return client, options
 
 
-def save_cursor(session: Session, connection_id: int, model: str, cursor: Cursor) -> None:
+def load_cursor(session: Session, connection_id: int, model: str) -> Cursor | None:
+    """How far the last pull of ``model`` got; None before the first."""
+    stored = connection_state.get(session, connection_id, cursor_key(model))
+    return None if stored is None else Cursor.model_validate(stored)
+
+
+def save_cursor(
+    session: Session, connection_id: int, model: str, cursor: Cursor, now: datetime
+) -> None:
     """Store how far a pull got, in the same transaction as what it stored."""
-    connection = session.get_one(Connection, connection_id)
-    cursors = dict(connection.options.get("cursors") or {})
-    cursors[model] = cursor.model_dump()
-    connection.options = {**connection.options, "cursors": cursors}
+    connection_state.put(
+        session, connection_id, cursor_key(model), cursor.model_dump(mode="json"), now
+    )
 
 
 def company_context(options: OdooOptions) -> dict[str, Any]:
@@ -117,7 +134,6 @@ def test_connection(
         return check
     check.ok = True
     with store.session() as session:
-        stored = session.get_one(Connection, connection_id)
-        stored.state = "validated"
-        stored.options = {**stored.options, "version": f"{major}.{minor}"}
+        session.get_one(Connection, connection_id).state = "validated"
+        connection_state.put(session, connection_id, VERSION, f"{major}.{minor}", clock.now())
     return check

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from tilisilta.fixes import fix
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 
 
@@ -53,7 +54,7 @@ def describe(error: RemoteError, action: str) -> str:
             f"Odoo did not accept the credentials while trying to {action}: the API key is wrong, "
             "expired or revoked, or the login or database is wrong. Create a new API key in Odoo "
             "(Preferences → Account Security → New API Key) and store it with "
-            "`tilisilta connection set-api-key`"
+            f"{fix('connection.set_api_key')}"
         )
     if isinstance(error, OdooError):
         said = f"(Odoo said: {error.message})"

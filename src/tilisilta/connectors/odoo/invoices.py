@@ -148,6 +148,7 @@ def pull_invoices(
             connection_id,
             client,
             options,
+            clock,
             MOVE_MODEL,
             domain,
             ["company_id"],
@@ -351,7 +352,7 @@ def _bind(
     )
     if existing is not None:
         existing.local_id = document_id  # renumbered in Odoo: the move is the same record
-        existing.remote_status = write_date
+        existing.inbound_version = write_date
         return
     session.add(
         Binding(
@@ -359,7 +360,7 @@ def _bind(
             local_kind=INVOICE,
             local_id=document_id,
             external_id=move_id,
-            remote_status=write_date,
+            inbound_version=write_date,
             created_at=now,
         )
     )
@@ -372,13 +373,13 @@ def _seen_versions(store: Store, connection_id: int, move_ids: list[str]) -> dic
         return {}
     with store.session() as session:
         rows = session.execute(
-            select(Binding.external_id, Binding.remote_status).where(
+            select(Binding.external_id, Binding.inbound_version).where(
                 Binding.connection_id == connection_id,
                 Binding.local_kind == INVOICE,
                 Binding.external_id.in_(move_ids),
             )
         ).all()
-    return {external: status for external, status in rows if status}
+    return {external: version for external, version in rows if version}
 
 
 def _settle_raw(

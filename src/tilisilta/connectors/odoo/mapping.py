@@ -26,6 +26,7 @@ from tilisilta.domain.identifiers import business_id_error, normalize_business_i
 from tilisilta.domain.money import round_money
 from tilisilta.domain.references import reference_error
 from tilisilta.domain.units import unit_code
+from tilisilta.fixes import fix
 
 INVOICE_TYPES = ("out_invoice", "out_refund")
 
@@ -114,7 +115,7 @@ def tax_treatment(tax: Mapping[str, Any], overrides: Mapping[str, VatTreatment])
             return treatment
     raise ValueError(
         f"the 0 % tax {tax.get('name')!r} (id {tax['id']}) does not say which VAT treatment it is; "
-        f"map it with `tilisilta odoo tax-map <connection> {tax['id']} <treatment>` "
+        f"map it with {fix('odoo.tax_map', tax=tax['id'])} "
         f"(treatments: {', '.join(t.value for t in VatTreatment)})"
     )
 
@@ -199,7 +200,7 @@ def to_line(
     if unit is None:
         problems.append(
             f"{where}: unit {unit_name!r} has no UN/ECE code; map it with "
-            f"`tilisilta odoo unit-map <connection> {unit_name!r} <code>`"
+            f"{fix('odoo.unit_map', unit=unit_name)}"
         )
         return None, problems
     product_id = m2o_id(line.get("product_id"))

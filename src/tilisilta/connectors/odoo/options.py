@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tilisilta.connectors.odoo.client import RpcProtocol
 from tilisilta.domain.documents import VatTreatment
 
 SECRET_FIELDS = ("api_key",)
 SANDBOX_URL = "http://127.0.0.1:8069"
+# Keys older options held that are runtime state now (see store.connection_state).
+RUNTIME_KEYS = frozenset({"cursors", "version"})
 
 
 class Cursor(BaseModel):
@@ -32,7 +36,6 @@ class OdooOptions(BaseModel):
     # are never read, so they are never sent anywhere.
     odoo_company_id: int
     protocol: RpcProtocol = RpcProtocol.AUTO
-    version: str | None = None  # as detected by the last `connection test`, e.g. "17.0"
     page_size: int = Field(default=200, ge=1, le=1000)
     # Each pull re-reads this much before its cursor: a long Odoo transaction can commit records
     # whose write_date is older than what the previous pull saw.
@@ -43,7 +46,15 @@ class OdooOptions(BaseModel):
     attach_pdf: bool = True  # read the invoice's PDF attachment when Odoo has one
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     timeout_seconds: float = Field(default=120.0, gt=0)
-    cursors: dict[str, Cursor] = Field(default_factory=dict)  # model → cursor
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_state(cls, data: Any) -> Any:
+        """Options stored before migration 0003 also held runtime state (the pull cursors and
+        the detected version); that now lives in ``connection_state``, so it is left out here."""
+        if isinstance(data, dict) and RUNTIME_KEYS & data.keys():
+            return {k: v for k, v in data.items() if k not in RUNTIME_KEYS}
+        return data
 
 
 class OdooSecrets(BaseModel):

@@ -8,34 +8,38 @@ is registered again, so a lost answer never registers a payment twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
 from tilisilta.clock import Clock
-from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.common import books_mismatch, transport_outcome
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.connection import company_context, open_client
 from tilisilta.connectors.odoo.errors import OdooError, OdooFailure, describe
 from tilisilta.connectors.odoo.invoices import MOVE_MODEL
-from tilisilta.connectors.odoo.mapping import decimal, m2o_id, m2o_name
+from tilisilta.connectors.odoo.mapping import business_id_from, decimal, m2o_id, m2o_name, text
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.documents import Payment
+from tilisilta.domain.documents import Invoice, Payment
+from tilisilta.fixes import fix
 from tilisilta.http.errors import AuthenticationFailed
+from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused
-from tilisilta.ledger.protocol import Attempt, DeliveryRunner, RunAborted, RunReport
+from tilisilta.ledger.protocol import DeliveryRunner, RunReport
 from tilisilta.settings import Settings
 from tilisilta.store.companies import find_connection
-from tilisilta.store.documents import INVOICE
+from tilisilta.store.documents import INVOICE, invoices_by_number, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Document
 from tilisilta.store.payments import PAYMENT, all_payments, load_payment
 
 REGISTER_PAYMENT = "odoo.register_payment"
+WRONG_COMPANY = "Map the connection to the Odoo company that keeps these books."
 PAID_STATES = frozenset({"paid", "in_payment"})
 
 
@@ -47,13 +51,21 @@ def marker(document: Document) -> str:
 class PaymentDeliverer:
     operation = REGISTER_PAYMENT
     local_kind = PAYMENT
+    remote_name = "Odoo"
+    on_change = OnChange.DATA_ISSUE  # a registered payment is reconciled: a person changes it
+    serialization_key: str | None = None
 
     def __init__(
         self,
         client: OdooClient,
         options: OdooOptions,
         targets: dict[str, int],
+        *,
+        business_id: str,
+        invoices: dict[str, Invoice] | None = None,
     ) -> None:
+        self.business_id = business_id
+        self.invoices = invoices or {}  # invoice number → the invoice the hub read
         self.client = client
         self.options = options
         self.targets = targets  # invoice number → its Odoo move id
@@ -69,21 +81,74 @@ class PaymentDeliverer:
                 f"invoice {payment.invoice_number}, which was not read from this Odoo connection: "
                 "register it by hand in Odoo, then ignore this exchange"
             )
+        invoice = self.invoices.get(payment.invoice_number)
+        if invoice is None:
+            return None
+        label = f"Payment {payment.external_id} of {payment.payment_date}"
+        if payment.currency != invoice.currency:
+            return DataIssue(
+                f"{label} is in {payment.currency}, but invoice {invoice.number} is in "
+                f"{invoice.currency}: register it by hand in Odoo, then ignore this exchange"
+            )
+        # Totals rounded per row (Odoo's default, Procountor's) may differ from the hub's
+        # per-rate total by up to half a cent a row: only more than that is an overpayment.
+        if payment.amount > invoice.gross_total + Decimal("0.01") * len(invoice.lines):
+            return DataIssue(
+                f"{label} ({payment.amount:.2f} {payment.currency}) is more than the whole of "
+                f"invoice {invoice.number} ({invoice.gross_total:.2f} {invoice.currency}): "
+                "check where the money belongs and register it by hand in Odoo, then ignore "
+                "this exchange"
+            )
         return None
 
-    def find_existing(self, attempt: Attempt) -> str | None:
-        memo = self._memo_field()
-        found = self.client.search_read(
-            "account.payment",
-            [
-                ("company_id", "=", self.options.odoo_company_id),
-                (memo, "=", marker(attempt.document)),
-            ],
-            ["id"],
-            context=self.context,
-            limit=1,
+    def prove_company(self) -> None:
+        company = self.options.odoo_company_id
+        remote = self.client.read(
+            "res.company", [company], ["name", "vat", "company_registry"], context=self.context
+        )[0]
+        remote_id = business_id_from(text(remote.get("company_registry")), text(remote.get("vat")))
+        mismatch = books_mismatch(
+            "Odoo",
+            f"{remote.get('name')} (id {company})",
+            remote_id,
+            self.business_id,
+            WRONG_COMPANY,
         )
-        return str(found[0]["id"]) if found else None
+        if mismatch:
+            raise RunAborted(mismatch)
+
+    def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
+        """Payments already registered, found by their memos in one search per 200."""
+        by_marker = {marker(d): d.id for d in documents}
+        memo = self._memo_field()
+        found: dict[int, str] = {}
+        markers = sorted(by_marker)
+        for start in range(0, len(markers), 200):
+            rows = self.client.search_read(
+                "account.payment",
+                [
+                    ("company_id", "=", self.options.odoo_company_id),
+                    (memo, "in", markers[start : start + 200]),
+                ],
+                ["id", memo],
+                context=self.context,
+                order="id asc",
+            )
+            for row in rows:
+                doc_id = by_marker.get(str(row.get(memo)))
+                if doc_id is not None:
+                    found.setdefault(doc_id, str(row["id"]))
+        return found
+
+    def changed_after_delivery(self, document: Document, external_id: str) -> str:
+        return (
+            f"changed after it was registered in Odoo (payment id {external_id}); nothing was "
+            "registered again: correct the payment by hand in Odoo"
+        )
+
+    def find_existing(self, attempt: Attempt) -> str | None:
+        found = self.find_many([attempt.document])
+        return found.get(attempt.document.id)
 
     def deliver(self, attempt: Attempt) -> Outcome:
         document = attempt.document
@@ -216,8 +281,8 @@ class PaymentDeliverer:
                 raise _NoJournal(
                     f"Odoo company {self.options.odoo_company_id} has no {kind} journal"
                     + (f" with id {configured}" if configured else "")
-                    + f": create one in Odoo or set the connection's {kind} journal "
-                    "(`tilisilta odoo journals <connection>`)"
+                    + f": create one in Odoo, or set the connection's {kind} journal to the id "
+                    f"of one with {fix('connection.set', setting=f'journals.{kind}')}"
                 )
             journal = journals[0]
             lines = list(journal.get("inbound_payment_method_line_ids") or [])
@@ -279,6 +344,10 @@ def push_payments(
             )
         ).all()
         targets = {ref: int(move_id) for ref, move_id in bound}
+        invoices = {
+            doc.ref: load_invoice(doc)
+            for doc in invoices_by_number(session, connection.company_id, list(targets))
+        }
         payments = []
         report = PushReport()
         for document in all_payments(session, connection.company_id):
@@ -287,7 +356,10 @@ def push_payments(
                 payments.append(document)
             else:
                 report.not_from_odoo.append(number)
-    deliverer = PaymentDeliverer(client, options, targets)
+        business_id = connection.company.business_id
+    deliverer = PaymentDeliverer(
+        client, options, targets, business_id=business_id, invoices=invoices
+    )
     runner = DeliveryRunner(
         store,
         clock,
@@ -299,6 +371,8 @@ def push_payments(
     try:
         ids = runner.plan(payments)
         report.run = runner.run(ids, on_done=on_done)
-        return report
+    except RunAborted as abort:
+        report.run.aborted = str(abort)
     finally:
         client.close()
+    return report

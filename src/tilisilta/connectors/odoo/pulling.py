@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from tilisilta.clock import Clock
 from tilisilta.connectors.odoo.client import OdooClient
-from tilisilta.connectors.odoo.connection import company_context, save_cursor
+from tilisilta.connectors.odoo.connection import company_context, load_cursor, save_cursor
 from tilisilta.connectors.odoo.cursor import changed_pages, rewind
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.store.engine import Store
@@ -26,6 +27,7 @@ def pull_changes(
     connection_id: int,
     client: OdooClient,
     options: OdooOptions,
+    clock: Clock,
     model: str,
     domain: Sequence[Any],
     fields: Sequence[str],
@@ -35,7 +37,8 @@ def pull_changes(
     on_page: Callable[[int], None] | None = None,
 ) -> None:
     """Raises RemoteError when Odoo fails; what was kept before stays, with its cursor."""
-    stored = options.cursors.get(model)
+    with store.session() as session:
+        stored = load_cursor(session, connection_id, model)
     reached = stored
     for rows, position in changed_pages(
         client,
@@ -50,9 +53,10 @@ def pull_changes(
         reached = position.model_copy(update={"resume": True})
         with store.session() as session:
             keep(session, prepared)
-            save_cursor(session, connection_id, model, reached)
+            save_cursor(session, connection_id, model, reached, clock.now())
         if on_page is not None:
             on_page(len(rows))
     if reached is not None:
         with store.session() as session:
-            save_cursor(session, connection_id, model, reached.model_copy(update={"resume": False}))
+            done = reached.model_copy(update={"resume": False})
+            save_cursor(session, connection_id, model, done, clock.now())

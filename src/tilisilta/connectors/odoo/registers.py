@@ -155,6 +155,7 @@ def _pull(
             connection_id,
             client,
             options,
+            clock,
             model,
             domain,
             fields,

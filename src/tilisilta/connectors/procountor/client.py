@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from tilisilta.http.ratelimit import LIMITERS
 from tilisilta.http.retry import RetryPolicy
 
 RENEW_BEFORE = timedelta(seconds=120)
+PAGE_SIZE = 200  # the largest page Procountor serves
 
 
 def error_text(response: httpx.Response) -> str:
@@ -178,11 +180,30 @@ class ProcountorClient:
             params={
                 "originalInvoiceNumber": original_number,
                 "types": "SALES_INVOICE",
-                "size": 200,
+                "size": PAGE_SIZE,
                 "orderById": "ASC",
             },
         )
         return [r for r in _results(body) if r.get("originalInvoiceNumber") == original_number]
+
+    def sales_invoices_between(self, start: date, end: date) -> Iterator[dict[str, Any]]:
+        """Every sales invoice and credit note dated ``start``..``end``, 200 a page, by id."""
+        previous: int | None = None
+        while True:
+            params: dict[str, Any] = {
+                "types": "SALES_INVOICE",
+                "startDate": start.isoformat(),
+                "endDate": end.isoformat(),
+                "size": PAGE_SIZE,
+                "orderById": "ASC",
+            }
+            if previous is not None:
+                params["previousId"] = previous
+            rows = _results(self.call("GET", "/invoices", repeatable=True, params=params))
+            yield from rows
+            if len(rows) < PAGE_SIZE:
+                return
+            previous = int(rows[-1]["id"])
 
     def approve_invoice(self, invoice_id: str | int) -> None:
         self.call("PUT", f"/invoices/{invoice_id}/approve", repeatable=False, json_body={})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +12,8 @@ import httpx
 from sqlalchemy import select
 
 from tilisilta.clock import Clock, today
-from tilisilta.connectors.common import ConnectionCheck, transport_outcome
+from tilisilta.connectors.base import require_kind
+from tilisilta.connectors.common import ConnectionCheck, books_mismatch, transport_outcome
 from tilisilta.connectors.procountor.accounting import (
     AccountingCatalog,
     AccountingFailed,
@@ -37,6 +38,8 @@ from tilisilta.connectors.procountor.mapping import (
     to_procountor_invoice,
 )
 from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
+from tilisilta.connectors.procountor.state import load_vat_settings
+from tilisilta.connectors.procountor.vat_settings import VatSettings
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.domain.validation import (
@@ -46,9 +49,11 @@ from tilisilta.domain.validation import (
     document_label,
     validate_invoice,
 )
+from tilisilta.fixes import fix
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
+from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
-from tilisilta.ledger.protocol import Attempt, DeliveryRunner, RunAborted
+from tilisilta.ledger.protocol import DeliveryRunner
 from tilisilta.settings import Settings
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
@@ -62,6 +67,7 @@ from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Company, Connection, Document, Exchange
 
 SEND_INVOICE = "procountor.send_invoice"
+WRONG_KEY = "Create the API key while logged in to the company's own Procountor environment."
 
 
 def open_client(
@@ -70,6 +76,7 @@ def open_client(
     clock: Clock,
     transport: httpx.BaseTransport | None = None,
 ) -> tuple[ProcountorClient, ProcountorOptions]:
+    require_kind(connection, "procountor")
     options = ProcountorOptions.model_validate(connection.options)
     secrets = ProcountorSecrets.model_validate(box.open(connection.secrets))
     client = ProcountorClient(
@@ -119,11 +126,11 @@ def test_connection(
         client.close()
     remote_id = _business_id(info.get("businessIdentifier"))
     check.lines.append(f"Token obtained; company: {info.get('name')} ({remote_id or 'no ID'})")
-    if remote_id and remote_id != business_id:
-        check.lines.append(
-            f"The API key belongs to business ID {remote_id}, but this connection's company "
-            f"has {business_id}: create the key while logged in to the right company"
-        )
+    mismatch = books_mismatch(
+        "Procountor", str(info.get("name")), remote_id, business_id, WRONG_KEY
+    )
+    if mismatch:
+        check.lines.append(mismatch)
         return check
     ibans = ", ".join(str(a.get("iban") or a.get("accountNumber")) for a in accounts) or "none"
     check.lines.append(f"Bank accounts: {ibans}")
@@ -171,17 +178,23 @@ def _dated(day: date) -> Iterator[None]:
 class InvoiceDeliverer:
     operation = SEND_INVOICE
     local_kind = INVOICE
+    remote_name = "Procountor"
+    on_change = OnChange.DATA_ISSUE  # a sent Procountor invoice cannot be changed
+    serialization_key: str | None = None
 
     def __init__(
         self,
         client: ProcountorClient,
         options: ProcountorOptions,
         *,
+        business_id: str,
         facts: CompanyFacts,
         context: ValidationContext,
         registers: RegisterSync | None = None,
         catalog: AccountingCatalog | None = None,
+        vat: VatSettings | None = None,
     ) -> None:
+        self.business_id = business_id
         self.catalog = catalog or AccountingCatalog()
         self.client = client
         self.options = options
@@ -189,13 +202,14 @@ class InvoiceDeliverer:
         self.bank_account = options.bank_account or facts.default_iban or ""
         self.context = context
         self.registers = registers
+        self.vat = vat  # the company's VAT defaults as last fetched (connection state)
 
     def check(self, document: Document) -> DataIssue | None:
         invoice = load_invoice(document)
         problems = [
             p for p in validate_invoice(invoice, self.context) if p.severity is Severity.ERROR
         ]
-        problems += check_invoice(invoice, self.options, self.facts)
+        problems += check_invoice(invoice, self.options, self.facts, vat=self.vat)
         if self.registers is not None:
             problems += self.registers.problems(invoice)
         if any(line.coded for line in invoice.lines):
@@ -207,6 +221,34 @@ class InvoiceDeliverer:
         return DataIssue(
             message="\n".join(str(p) for p in problems),
             problems=[p.model_dump(mode="json") for p in problems],
+        )
+
+    def prove_company(self) -> None:
+        info = self.client.company()
+        remote_id = _business_id(info.get("businessIdentifier"))
+        mismatch = books_mismatch(
+            "Procountor", str(info.get("name")), remote_id, self.business_id, WRONG_KEY
+        )
+        if mismatch:
+            raise RunAborted(mismatch)
+
+    def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
+        """One pass over the company's invoices in the documents' date range (200 a page):
+        those whose ``originalInvoiceNumber`` is one of ours are already there."""
+        dates = [load_invoice(d).invoice_date for d in documents]
+        wanted = {d.ref: d.id for d in documents}
+        found: dict[int, str] = {}
+        for row in self.client.sales_invoices_between(min(dates), max(dates)):
+            doc_id = wanted.get(str(row.get("originalInvoiceNumber")))
+            if doc_id is not None:  # the oldest is the original, as in find_existing
+                found.setdefault(doc_id, str(row["id"]))
+        return found
+
+    def changed_after_delivery(self, document: Document, external_id: str) -> str:
+        return (
+            f"changed after it was sent (Procountor invoice id {external_id}); a sent Procountor "
+            "invoice cannot be updated, so nothing was resent: correct it by hand in Procountor "
+            "or issue a credit note"
         )
 
     def find_existing(self, attempt: Attempt) -> str | None:
@@ -290,7 +332,7 @@ class InvoiceDeliverer:
                     error,
                     rate_limit=self.options.rate_limit_per_second,
                     then="the hub tries again by itself a few times; after that, retry the "
-                    "exchange (`tilisilta exchange retry ID`, the id is in `tilisilta log`)",
+                    f"exchange {fix('exchange.retry')} (its id is in {fix('log')})",
                 ),
                 error.retry_after,
             )
@@ -342,6 +384,7 @@ def send_invoices(
         connection = find_connection(session, connection_name)
         company = session.get_one(Company, connection.company_id)
         client, options = open_client(connection, box, clock, transport)
+        vat = load_vat_settings(session, connection.id)
         everything = all_invoices(session, company.id)
         if numbers:
             chosen = invoices_by_number(session, company.id, numbers)
@@ -399,7 +442,14 @@ def send_invoices(
                 company_id=company.id,
             )
         deliverer = InvoiceDeliverer(
-            client, options, facts=facts, context=context, catalog=catalog, registers=registers
+            client,
+            options,
+            business_id=seller.business_id,
+            facts=facts,
+            context=context,
+            catalog=catalog,
+            registers=registers,
+            vat=vat,
         )
         runner = DeliveryRunner(
             store,
@@ -409,7 +459,11 @@ def send_invoices(
             lease_seconds=settings.send_lease_seconds,
             max_attempts=settings.max_attempts,
         )
-        exchange_ids = runner.plan(chosen)
+        try:
+            exchange_ids = runner.plan(chosen)
+        except RunAborted as abort:
+            summary.aborted = str(abort)
+            return summary
         if on_planned is not None:
             on_planned(len(exchange_ids))
         report = runner.run(exchange_ids, workers=workers, on_done=on_done)

@@ -13,10 +13,12 @@ from tilisilta.connectors.procountor.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
 from tilisilta.connectors.procountor.company_facts import CompanyFacts
 from tilisilta.connectors.procountor.errors import PERIOD_FIX
 from tilisilta.connectors.procountor.options import ChannelChoice, ProcountorOptions
+from tilisilta.connectors.procountor.vat_settings import VatSettings
 from tilisilta.domain.documents import Invoice, InvoiceKind, Party, VatTreatment
 from tilisilta.domain.references import compact, make_finnish_reference
 from tilisilta.domain.units import unit_code
 from tilisilta.domain.validation import Problem, document_label
+from tilisilta.fixes import fix
 
 LANGUAGES = {
     "fi": "FINNISH",
@@ -61,11 +63,16 @@ class RegisterLinks:
 
 
 def check_invoice(
-    invoice: Invoice, options: ProcountorOptions, facts: CompanyFacts | None = None
+    invoice: Invoice,
+    options: ProcountorOptions,
+    facts: CompanyFacts | None = None,
+    *,
+    vat: VatSettings | None = None,
 ) -> list[Problem]:
     """What Procountor needs beyond the domain rules: mapped VAT statuses enabled for sales,
     rates the company uses, units, countries, an open period for the invoice date, and the
-    fields the chosen invoice channel requires."""
+    fields the chosen invoice channel requires. The VAT statuses and rates are checked against
+    ``vat``, the company's VAT defaults as last fetched (see ``state.load_vat_settings``)."""
     label = document_label(invoice)
     problems: list[Problem] = []
 
@@ -84,7 +91,7 @@ def check_invoice(
                 PERIOD_FIX,
                 "procountor_open_period",
             )
-    settings = options.vat_settings
+    settings = vat
     for i, line in enumerate(invoice.lines, start=1):
         status = options.vat_statuses.get(line.vat_treatment.value)
         if settings is not None and status is not None and not settings.sales_status(status):
@@ -94,7 +101,8 @@ def check_invoice(
                 f"VAT status {settings.describe(status)} mapped for "
                 f"'{TREATMENT_NAMES[line.vat_treatment]}' is not enabled for sales in Procountor",
                 "enable it for sales in Procountor (ALV-oletukset), or map the treatment to "
-                "another status with `tilisilta connection vat-status`",
+                "another status with "
+                + fix("connection.vat_status", treatment=line.vat_treatment.value),
                 "procountor_vat_status_sales",
             )
         if (
@@ -117,9 +125,8 @@ def check_invoice(
                 f"lines[{i}].vat_treatment",
                 line.vat_treatment.value,
                 f"no Procountor VAT status is mapped for '{name}'",
-                "map it with `tilisilta connection vat-status NAME "
-                f"{line.vat_treatment.value} <status>` (the company's statuses are listed by "
-                "GET /vats/default in Procountor: ALV-oletukset)",
+                f"map it with {fix('connection.vat_status', treatment=line.vat_treatment.value)} "
+                "(the company's statuses are in Procountor's VAT defaults, ALV-oletukset)",
                 "procountor_vat_status",
             )
         code = unit_code(line.unit)

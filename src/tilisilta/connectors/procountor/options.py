@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tilisilta.connectors.procountor.posting_products import DEFAULT_GROUP
-from tilisilta.connectors.procountor.vat_settings import VatSettings
 from tilisilta.domain.documents import JournalType, VatTreatment
 
 BASE_URLS = {
@@ -16,6 +16,9 @@ BASE_URLS = {
     "sandbox": "http://127.0.0.1:8765/api",
 }
 SECRET_FIELDS = ("client_secret", "api_key")
+# Keys older options held that are runtime state now: the VAT defaults fetched from Procountor
+# (see vat_flows and store.connection_state).
+RUNTIME_KEYS = frozenset({"vat_settings"})
 
 
 class SendingOption(StrEnum):
@@ -60,7 +63,6 @@ class ProcountorOptions(BaseModel):
     bank_account: str | None = None  # IBAN; None: the company's default account for invoices
     vat_statuses: dict[str, int] = Field(default_factory=default_vat_statuses)
     payment_journals: dict[str, JournalType] = Field(default_factory=default_payment_journals)
-    vat_settings: VatSettings | None = None  # the company's VAT defaults, once fetched
     create_dimension_items: bool = False  # add a missing item to an existing dimension
     attach_pdf: bool = True  # attach the invoice's PDF copy when it has one
     pdf_send_with_invoice: bool = False  # Procountor sends the PDF along with the invoice
@@ -76,6 +78,15 @@ class ProcountorOptions(BaseModel):
     # status, VAT rate and dimension items, made once in this group and reused.
     posting_products: bool = False
     posting_product_group: str = DEFAULT_GROUP
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_state(cls, data: Any) -> Any:
+        """Options stored before migration 0003 also held the fetched VAT defaults; they now
+        live in ``connection_state``, so they are left out here."""
+        if isinstance(data, dict) and RUNTIME_KEYS & data.keys():
+            return {k: v for k, v in data.items() if k not in RUNTIME_KEYS}
+        return data
 
 
 class ProcountorSecrets(BaseModel):

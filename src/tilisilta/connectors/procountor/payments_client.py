@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.connectors.procountor.client import PAGE_SIZE, ProcountorClient
 
 EVENTS_PATH = "/payments/paymentevents"
 MAX_INVOICE_IDS = 200  # Procountor answers 400 to more ids in one call
-PAGE_SIZE = 200  # the largest page Procountor serves
 
 
 class PaymentEventReader:

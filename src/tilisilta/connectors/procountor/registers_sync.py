@@ -44,6 +44,7 @@ from tilisilta.connectors.procountor.registers_mapping import (
 from tilisilta.connectors.procountor.registers_matching import name_key, plain_key
 from tilisilta.domain.documents import Invoice, InvoiceLine, Party, Product
 from tilisilta.domain.validation import Problem, document_label
+from tilisilta.fixes import fix
 from tilisilta.http.errors import ApiError, AuthenticationFailed
 from tilisilta.store.documents import upsert_document
 from tilisilta.store.engine import Store
@@ -331,8 +332,10 @@ class ProcountorRegisters:
                     party,
                     "created",
                     f"Procountor already has several customers with customer number {number} "
-                    f"(ids {ids}); bind the right one with `tilisilta procountor customers bind "
-                    f"--connection {self.connection_name} {party.ref} <id>`",
+                    f"(ids {ids}); bind the right one with "
+                    + fix(
+                        "procountor.bind_customer", connection=self.connection_name, ref=party.ref
+                    ),
                 ),
             )
         if found:
@@ -380,8 +383,11 @@ class ProcountorRegisters:
                 elif exc.status == 404:
                     detail = (
                         f"Procountor no longer has customer {partner_id}; bind the right one with "
-                        f"`tilisilta procountor customers bind --connection "
-                        f"{self.connection_name} {party.ref} <id>`"
+                        + fix(
+                            "procountor.bind_customer",
+                            connection=self.connection_name,
+                            ref=party.ref,
+                        )
                     )
                 else:
                     detail = _said(exc)
@@ -440,8 +446,12 @@ class ProcountorRegisters:
                     product,
                     "created",
                     f"Procountor already has several products with code {product.code} (ids "
-                    f"{ids}); bind the right one with `tilisilta procountor products bind "
-                    f"--connection {self.connection_name} {product.code} <id>`",
+                    f"{ids}); bind the right one with "
+                    + fix(
+                        "procountor.bind_product",
+                        connection=self.connection_name,
+                        code=product.code,
+                    ),
                 ),
             )
         if found:

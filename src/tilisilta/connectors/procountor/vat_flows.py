@@ -1,4 +1,4 @@
-"""Flow: fetch the company's VAT defaults from Procountor into the connection."""
+"""Flow: fetch the company's VAT defaults from Procountor into the connection's state."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import httpx
 from tilisilta.clock import Clock
 from tilisilta.connectors.procountor.flows import open_client
 from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.state import save_vat_settings
 from tilisilta.connectors.procountor.vat_settings import (
     VatSettings,
     parse_vat_defaults,
@@ -34,11 +35,12 @@ def fetch_vat_settings(
     *,
     transport: httpx.BaseTransport | None = None,
 ) -> VatFetch:
-    """Store the VAT percentages and statuses; map treatments that have no status yet by the
-    statuses' descriptions. A mapping a person made is never overwritten."""
+    """Store the VAT percentages and statuses in the connection's state; map treatments that
+    have no status yet by the statuses' descriptions. A mapping a person made is never
+    overwritten."""
     with store.session() as session:
         connection = find_connection(session, name)
-        client, options = open_client(connection, box, clock, transport)
+        client, _options = open_client(connection, box, clock, transport)
     try:
         settings = parse_vat_defaults(client.vat_defaults())
     finally:
@@ -46,11 +48,13 @@ def fetch_vat_settings(
     suggested = suggest_statuses(settings)
     with store.session() as session:
         connection = find_connection(session, name)
-        options = ProcountorOptions.model_validate(connection.options)
-        kept = dict(options.vat_statuses)
+        # The mapping is the person's option: read and written under the row's lock, and only
+        # the mapping, so a setting changed meanwhile is not undone.
+        session.refresh(connection, with_for_update=True)
+        save_vat_settings(session, connection.id, settings, clock.now())
+        kept = dict(ProcountorOptions.model_validate(connection.options).vat_statuses)
         mapped = {t: s for t, s in suggested.items() if t not in kept}
-        options.vat_statuses = {**mapped, **kept}
-        options.vat_settings = settings
-        connection.options = options.model_dump(mode="json")
-        connection.updated_at = clock.now()
+        if mapped:
+            connection.options = {**connection.options, "vat_statuses": {**mapped, **kept}}
+            connection.updated_at = clock.now()
     return VatFetch(settings=settings, mapped=mapped, kept=kept)

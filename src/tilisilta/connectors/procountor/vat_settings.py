@@ -31,7 +31,7 @@ class VatStatusInfo(BaseModel):
 
 
 class VatSettings(BaseModel):
-    """As fetched from Procountor, kept in the connection's options."""
+    """As fetched from Procountor, kept in the connection's state (see ``state.py``)."""
 
     sales_percentages: list[Decimal] = Field(default_factory=list)
     statuses: list[VatStatusInfo] = Field(default_factory=list)

@@ -1,0 +1,166 @@
+"""The seam every connector plugs into: its description, the one context its flows run in, and
+the one result they return.
+
+A connector is described once (:class:`Connector`): its kind, settings and secrets models,
+environments, how to test a connection, and its flows by name. Callers (the CLI, the demo, a
+job queue, a web button) look a flow up by name in :mod:`tilisilta.connectors.registry`, build
+a :class:`FlowContext` from the connection once, and call it with JSON-able parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.crypto import SecretBox
+from tilisilta.fixes import Fix
+from tilisilta.settings import Settings
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Connection
+
+
+class WrongKind(LookupError):
+    """A connection of one kind asked to do what only another kind does."""
+
+
+def require_kind(connection: Connection, kind: str, doing: str | None = None) -> None:
+    """Refuse, in one line, to use ``connection`` as a connection of ``kind``."""
+    if connection.kind != kind:
+        raise wrong_kind(connection.name, connection.kind, kind, doing)
+
+
+def wrong_kind(name: str, actual: str, wanted: str, doing: str | None = None) -> WrongKind:
+    what = doing or f"act as a {title_of(wanted)} connection"
+    return WrongKind(
+        f"connection {name} is a {title_of(actual)} connection, which cannot {what}: "
+        f"use a {title_of(wanted)} connection"
+    )
+
+
+def title_of(kind: str) -> str:
+    from tilisilta.connectors.registry import title_of as registered_title
+
+    return registered_title(kind)
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    """Everything a flow needs, built once from the connection (``registry.open_context``)."""
+
+    store: Store
+    box: SecretBox
+    clock: Clock
+    settings: Settings
+    company_id: int
+    company_name: str
+    business_id: str
+    connection_id: int
+    connection_name: str
+    kind: str
+    environment: str
+    base_url: str
+    options: BaseModel
+    # Tests inject a transport to reach a sandbox in-process; None means real HTTP.
+    transport: httpx.BaseTransport | None = None
+    progress: Progress | None = None  # told how much work there is and how it goes
+
+    def secrets(self) -> dict[str, str]:
+        """The connection's secrets, opened now (never kept in the context)."""
+        with self.store.session() as session:
+            sealed = session.get_one(Connection, self.connection_id).secrets
+        return self.box.open(sealed)
+
+    def planned(self, total: int) -> None:
+        if self.progress is not None:
+            self.progress.planned(total)
+
+    def advanced(self, count: int = 1) -> None:
+        if self.progress is not None:
+            self.progress.advanced(count)
+
+
+class Progress(Protocol):
+    """Where a long flow reports how far it got (a progress bar, a job's status)."""
+
+    def planned(self, total: int) -> None: ...
+
+    def advanced(self, count: int) -> None: ...
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class FlowResult:
+    """What any flow reports: counts by name, lines for a person, fixes, and whether the run
+    stopped before its end. ``detail`` keeps the flow's own report for richer rendering."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)
+    aborted: str | None = None
+    detail: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.aborted is None
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """One named flow: ``run(context, params)`` with ``params`` validated by ``params_model``."""
+
+    name: str
+    summary: str
+    run: Callable[[FlowContext, Any], FlowResult]
+    params_model: type[BaseModel] = NoParams
+    writes: bool = False  # writes into the remote system (so it proves whose books first)
+
+    def __call__(self, context: FlowContext, params: Mapping[str, Any] | None = None) -> FlowResult:
+        return self.run(context, self.params_model.model_validate(dict(params or {})))
+
+
+@dataclass(frozen=True)
+class Connector:
+    """One kind of external system, as the hub's generic parts see it."""
+
+    kind: str
+    title: str  # in a bookkeeper's words: "Procountor", "Odoo"
+    options_model: type[BaseModel]
+    secrets_model: type[BaseModel]
+    #: environment → base URL; an environment missing here needs the URL given.
+    base_urls: Mapping[str, str]
+    default_environment: str
+    test_connection: Callable[[FlowContext], ConnectionCheck]
+    flows: Mapping[str, FlowSpec]
+
+    def flow(self, short_name: str) -> FlowSpec | None:
+        return self.flows.get(f"{self.kind}.{short_name}")
+
+
+def result_of(report: Any, aborted: str | None = None) -> FlowResult:
+    """A flow's own report (a dataclass) as a :class:`FlowResult`: its lists and numbers as
+    counts, its ``aborted`` as the result's."""
+    counts: dict[str, int] = {}
+    for name, value in vars(report).items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            counts[name] = value
+        elif isinstance(value, list | tuple | set | dict):
+            counts[name] = len(value)
+    stopped = aborted if aborted is not None else getattr(report, "aborted", None)
+    return FlowResult(counts=counts, aborted=stopped, detail=report)
+
+
+def require_kind_of(context: FlowContext, kind: str, doing: str) -> None:
+    """Refuse, in one line, to ``doing`` with a connection of another kind."""
+    if context.kind != kind:
+        raise wrong_kind(context.connection_name, context.kind, kind, doing)

@@ -1,0 +1,145 @@
+"""Procountor as the hub's generic parts see it: settings, environments and flows by name."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tilisilta.connectors.base import Connector, FlowContext, FlowResult, FlowSpec, result_of
+from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.connectors.procountor.options import BASE_URLS, ProcountorOptions, ProcountorSecrets
+
+
+class Selection(BaseModel):
+    """Which invoices: the numbers given, or (with none) every one not yet done."""
+
+    model_config = ConfigDict(extra="forbid")
+    numbers: list[str] | None = None
+
+
+class SendParams(Selection):
+    workers: int = Field(default=4, ge=1, le=16)  # invoices sent at once
+
+
+def _test(ctx: FlowContext) -> ConnectionCheck:
+    from tilisilta.connectors.procountor.flows import test_connection
+
+    return test_connection(
+        ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
+    )
+
+
+def _send_invoices(ctx: FlowContext, params: SendParams) -> FlowResult:
+    from tilisilta.connectors.procountor.flows import send_invoices
+
+    summary = send_invoices(
+        ctx.store,
+        ctx.box,
+        ctx.clock,
+        ctx.settings,
+        connection_name=ctx.connection_name,
+        numbers=params.numbers,
+        all_unsent=not params.numbers,
+        transport=ctx.transport,
+        workers=params.workers,
+        on_planned=ctx.planned,
+        on_done=lambda _exchange, _state: ctx.advanced(),
+    )
+    result = result_of(summary)
+    result.counts.update({state: summary.count(state) for state in ("sent", "data_issue")})
+    return result
+
+
+def _fetch_payments(ctx: FlowContext, params: Selection) -> FlowResult:
+    from tilisilta.connectors.procountor.payments import fetch_payments
+
+    return result_of(
+        fetch_payments(
+            ctx.store,
+            ctx.box,
+            ctx.clock,
+            ctx.settings,
+            connection_name=ctx.connection_name,
+            numbers=params.numbers,
+            transport=ctx.transport,
+        )
+    )
+
+
+def _fetch_vat_settings(ctx: FlowContext, _params: BaseModel) -> FlowResult:
+    from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
+
+    fetched = fetch_vat_settings(
+        ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
+    )
+    return result_of(fetched)
+
+
+def _fetch_customers(ctx: FlowContext, _params: BaseModel) -> FlowResult:
+    from tilisilta.connectors.procountor.registers_flows import fetch_customers
+
+    return result_of(
+        fetch_customers(
+            ctx.store,
+            ctx.box,
+            ctx.clock,
+            connection_name=ctx.connection_name,
+            transport=ctx.transport,
+        )
+    )
+
+
+def _fetch_products(ctx: FlowContext, _params: BaseModel) -> FlowResult:
+    from tilisilta.connectors.procountor.registers_flows import fetch_products
+
+    return result_of(
+        fetch_products(
+            ctx.store,
+            ctx.box,
+            ctx.clock,
+            connection_name=ctx.connection_name,
+            transport=ctx.transport,
+        )
+    )
+
+
+FLOWS = (
+    FlowSpec(
+        "procountor.send_invoices",
+        "send sales invoices and credit notes, exactly once",
+        _send_invoices,
+        SendParams,
+        writes=True,
+    ),
+    FlowSpec(
+        "procountor.fetch_payments",
+        "fetch the payments of sent invoices",
+        _fetch_payments,
+        Selection,
+    ),
+    FlowSpec(
+        "procountor.fetch_vat_settings",
+        "fetch the company's VAT rates and statuses",
+        _fetch_vat_settings,
+    ),
+    FlowSpec(
+        "procountor.fetch_customers",
+        "fetch and match Procountor's customers",
+        _fetch_customers,
+    ),
+    FlowSpec(
+        "procountor.fetch_products",
+        "fetch and match Procountor's products",
+        _fetch_products,
+    ),
+)
+
+CONNECTOR = Connector(
+    kind="procountor",
+    title="Procountor",
+    options_model=ProcountorOptions,
+    secrets_model=ProcountorSecrets,
+    base_urls=BASE_URLS,
+    default_environment="test",
+    test_connection=_test,
+    flows={flow.name: flow for flow in FLOWS},
+)

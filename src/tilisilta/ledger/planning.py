@@ -1,0 +1,190 @@
+"""Planning: which exchanges a run works on, created where needed, inside the caller's session
+(so a job queue can defer its jobs in the same transaction).
+
+A document already bound is not sent again; one that changed since is handled as its
+deliverer's ``on_change`` says. A document found in the target by the bulk natural-key lookup
+before its first send is bound and logged as sent, not sent again. Two planners at once agree
+on one exchange per (connection, document, operation, version): the loser of the insert race
+takes the winner's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tilisilta.ledger.binder import bind_sent, binding_of, bindings_of, local_ids_of
+from tilisilta.ledger.deliverer import Deliverer, OnChange
+from tilisilta.ledger.outcomes import Category, State
+from tilisilta.store.models import Document, Exchange
+
+
+def first_sends(
+    session: Session, connection_id: int, deliverer: Deliverer, documents: Sequence[Document]
+) -> list[Document]:
+    """The documents this connection never had an exchange or a binding for: the ones the bulk
+    natural-key lookup must ask the target about before anything is sent."""
+    ids = [d.id for d in documents]
+    bound = bindings_of(session, connection_id, deliverer.local_kind, ids)
+    tried = set(
+        session.scalars(
+            select(Exchange.document_id).where(
+                Exchange.connection_id == connection_id,
+                Exchange.operation == deliverer.operation,
+                Exchange.document_id.in_(ids),
+            )
+        )
+    )
+    return [d for d in documents if d.id not in bound and d.id not in tried]
+
+
+def plan_exchanges(
+    session: Session,
+    connection_id: int,
+    deliverer: Deliverer,
+    documents: Sequence[Document],
+    now: datetime,
+    *,
+    found: Mapping[int, str] | None = None,
+) -> list[int]:
+    """Exchange ids to work on for ``documents``; ``found`` maps documents the target already
+    holds (document id → external id) to be bound instead of sent."""
+    found = found or {}
+    taken = local_ids_of(session, connection_id, deliverer.local_kind, found.values())
+    ids: list[int] = []
+    for doc in documents:
+        binding = binding_of(session, connection_id, deliverer.local_kind, doc.id)
+        if binding is not None and binding.sent_hash == doc.content_hash:
+            continue
+        exchange, created = _exchange_for(session, connection_id, deliverer.operation, doc, now)
+        ids.append(exchange.id)
+        if exchange.state != State.PENDING:
+            continue
+        if binding is not None:
+            _changed_after_delivery(exchange, deliverer, doc, binding.external_id, now)
+            continue
+        if created and exchange.external_id is not None:
+            # An older version reached the target and changed before its send finished.
+            _changed_after_delivery(exchange, deliverer, doc, exchange.external_id, now)
+            continue
+        external_id = found.get(doc.id)
+        if exchange.attempts or external_id is None or taken.get(external_id, doc.id) != doc.id:
+            continue
+        exchange.external_id = external_id
+        bind_sent(session, connection_id, deliverer.local_kind, doc, external_id, now)
+        finish(
+            exchange,
+            State.SENT,
+            Category.INFO,
+            now,
+            error=f"already in {deliverer.remote_name} (id {external_id}): found there by its "
+            "number before the first send, so it was bound and not sent again",
+        )
+    return ids
+
+
+def _exchange_for(
+    session: Session, connection_id: int, operation: str, doc: Document, now: datetime
+) -> tuple[Exchange, bool]:
+    """The exchange of this document version (and whether this call created it)."""
+    key = (
+        Exchange.connection_id == connection_id,
+        Exchange.document_id == doc.id,
+        Exchange.operation == operation,
+        Exchange.document_version == doc.version,
+    )
+    exchange = session.scalar(select(Exchange).where(*key))
+    if exchange is not None:
+        return exchange, False
+    exchange = Exchange(
+        connection_id=connection_id,
+        document_id=doc.id,
+        operation=operation,
+        document_version=doc.version,
+        state=State.PENDING,
+        attempts=0,
+        progress={},
+        problems={},
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(exchange)
+    except IntegrityError:
+        # Another planner inserted it first: work with its row.
+        return session.scalars(select(Exchange).where(*key)).one(), False
+    _inherit_uncertainty(session, exchange)
+    _supersede_older(session, exchange, now)
+    return exchange, True
+
+
+def _inherit_uncertainty(session: Session, exchange: Exchange) -> None:
+    """An older version whose send may have reached the target makes the new one look there
+    first; one the target certainly holds (an id was checkpointed) passes its id on."""
+    older = session.scalars(
+        select(Exchange).where(
+            Exchange.connection_id == exchange.connection_id,
+            Exchange.document_id == exchange.document_id,
+            Exchange.operation == exchange.operation,
+            Exchange.document_version < exchange.document_version,
+            Exchange.state.in_([State.PENDING, State.SENDING, State.RESPONSE_ERROR]),
+        )
+    ).all()
+    for row in older:
+        if row.external_id is not None:
+            exchange.external_id = row.external_id
+            exchange.reconcile_required = True
+        elif row.reconcile_required or row.state == State.SENDING:
+            exchange.reconcile_required = True
+
+
+def _changed_after_delivery(
+    exchange: Exchange, deliverer: Deliverer, doc: Document, external_id: str, now: datetime
+) -> None:
+    if deliverer.on_change is OnChange.DATA_ISSUE:
+        message = deliverer.changed_after_delivery(doc, external_id)
+        finish(exchange, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)
+    elif deliverer.on_change is OnChange.UPDATE:
+        exchange.external_id = external_id
+        exchange.progress = {"update": True}
+    # OnChange.RESEND: the new version goes as a new document.
+
+
+def finish(
+    row: Exchange, state: State, category: Category, now: datetime, *, error: str | None
+) -> None:
+    row.state = state
+    row.category = category
+    row.error = error
+    row.next_attempt_at = None
+    row.updated_at = now
+
+
+def _supersede_older(session: Session, exchange: Exchange, now: datetime) -> None:
+    """Older versions not yet delivered will never be: the newest version replaces them."""
+    session.execute(
+        update(Exchange)
+        .where(
+            Exchange.connection_id == exchange.connection_id,
+            Exchange.document_id == exchange.document_id,
+            Exchange.operation == exchange.operation,
+            Exchange.document_version < exchange.document_version,
+            or_(
+                Exchange.state == State.PENDING,
+                Exchange.state == State.DATA_ISSUE,
+                Exchange.state == State.RESPONSE_ERROR,
+            ),
+            Exchange.external_id.is_(None),
+        )
+        .values(
+            state=State.IGNORED,
+            error=f"superseded by version {exchange.document_version}",
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,367 @@
+"""Conformance kits: each registered connector's writing flow against its sandbox, in one shape
+the suite can drive. A new connector adds one ``make_*`` function and one line in ``KITS``."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests import echo_connector
+from tests.factories import invoice
+from tests.odoo_support import HUB_COMPANY, connect_odoo, open_odoo
+from tests.support import Procountor, make_hub
+from tilisilta.clock import ManualClock
+from tilisilta.connectors import registry
+from tilisilta.connectors.base import FlowResult
+from tilisilta.connectors.files.flows import import_invoices
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import JournalType, Payment
+from tilisilta.sandbox.common.faults import FaultPlan
+from tilisilta.sandbox.common.transport import SyncASGITransport
+from tilisilta.sandbox.procountor import ProcountorSandbox
+from tilisilta.settings import Settings
+from tilisilta.store import companies as repo
+from tilisilta.store.engine import Store
+from tilisilta.store.payments import upsert_payment
+
+OTHER_BOOKS = "1618033-3"  # another company's business ID
+
+
+@dataclass
+class Kit:
+    """One connector's writing flow, the hub that runs it and the sandbox it writes into."""
+
+    flow: str  # e.g. "procountor.send_invoices"
+    store: Store
+    box: SecretBox
+    clock: ManualClock
+    settings: Settings
+    connection: str
+    transport: httpx.BaseTransport
+    faults: FaultPlan
+    add_documents: Callable[[int], list[str]]  # n good documents, ready: their natural keys
+    add_bad_document: Callable[[], str]  # one the connector must stop before any call
+    remote_keys: Callable[[], list[str]]  # natural keys of what the target holds, repeats kept
+    remote_calls: Callable[[], int]  # requests the sandbox has seen
+    secrets: list[str]  # known secret values, never to be shown
+    use_other_books: Callable[[], None]  # credentials now open another company's books
+    refuse_credentials: Callable[[], None]
+    #: the same sandbox seen from a brand-new hub database (documents imported again)
+    fresh_hub: Callable[[Store], Kit]
+    keys_added: list[str] = field(default_factory=list)
+
+    def run(self) -> FlowResult:
+        context = registry.open_context(
+            self.store,
+            self.box,
+            self.clock,
+            self.settings,
+            self.connection,
+            transport=self.transport,
+        )
+        return registry.run_flow(context, self.flow)
+
+    def set_secret(self, key: str, value: str) -> None:
+        with self.store.session() as session:
+            connection = repo.find_connection(session, self.connection)
+            connection.secrets = self.box.seal({**self.box.open(connection.secrets), key: value})
+
+
+def _import(store: Store, clock: ManualClock, docs: list[dict[str, Any]], tmp: Path) -> None:
+    path = tmp / f"batch-{uuid.uuid4().hex[:8]}.json"
+    path.write_text(json.dumps({"invoices": docs}))
+    report = import_invoices(store, clock, company=HUB_COMPANY, path=path)
+    assert not report.refused, report.refused
+
+
+def _invoice_adders(
+    store: Store, clock: ManualClock, tmp: Path, imported: list[dict[str, Any]]
+) -> tuple[Callable[[int], list[str]], Callable[[], str]]:
+    """Adding good invoices to the hub (kept in ``imported`` for a fresh hub), and a bad one:
+    its customer's business ID fails the check digit."""
+    taken: list[str] = [str(d["number"]) for d in imported]
+
+    def add(count: int) -> list[str]:
+        docs = [invoice(n) for n in _numbers(count, taken)]
+        imported.extend(docs)
+        _import(store, clock, docs, tmp)
+        return [str(d["number"]) for d in docs]
+
+    def add_bad() -> str:
+        number = _numbers(1, taken)[0]
+        bad = invoice(number)
+        bad["customer"] = {**bad["customer"], "business_id": "1234567-8"}
+        _import(store, clock, [bad], tmp)
+        return number
+
+    return add, add_bad
+
+
+def _numbers(count: int, taken: list[str]) -> list[str]:
+    start = 7001 + len(taken)
+    numbers = [str(start + n) for n in range(count)]
+    taken.extend(numbers)
+    return numbers
+
+
+# -- Procountor: sales invoices ----------------------------------------------------------------
+
+
+def make_procountor(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
+) -> Kit:
+    sandbox, credentials = ProcountorSandbox.with_demo_company(clock=clock, seed=3)
+    procountor = Procountor(
+        sandbox, {k: str(v) for k, v in credentials.items()}, SyncASGITransport(sandbox.app)
+    )
+    return _procountor_kit(store, box, clock, settings, tmp, procountor, [])
+
+
+def _procountor_kit(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    tmp: Path,
+    procountor: Procountor,
+    imported: list[dict[str, Any]],
+) -> Kit:
+    hub = make_hub(store, box, clock, settings, procountor)
+    if imported:
+        _import(store, clock, imported, tmp)
+    sandbox = procountor.sandbox
+    add, add_bad = _invoice_adders(store, clock, tmp, imported)
+
+    def other_books() -> None:
+        other = sandbox.add_company(name="Toinen Oy", business_id=OTHER_BOOKS)
+        kit.set_secret("api_key", sandbox.issue_api_key(other.company_id, credentials["client_id"]))
+
+    credentials = procountor.credentials
+    kit = Kit(
+        flow="procountor.send_invoices",
+        store=store,
+        box=box,
+        clock=clock,
+        settings=settings,
+        connection=hub.connection,
+        transport=procountor.transport,
+        faults=sandbox.faults,
+        add_documents=add,
+        add_bad_document=add_bad,
+        remote_keys=lambda: [str(i["originalInvoiceNumber"]) for i in procountor.invoices()],
+        remote_calls=lambda: len(sandbox.request_log),
+        secrets=[credentials["client_secret"], credentials["api_key"]],
+        use_other_books=other_books,
+        refuse_credentials=lambda: kit.set_secret("api_key", "not-a-valid-key"),
+        fresh_hub=lambda fresh: _procountor_kit(
+            fresh, box, clock, settings, tmp, procountor, list(imported)
+        ),
+    )
+    return kit
+
+
+# -- Odoo: payments written back ---------------------------------------------------------------
+
+
+def make_odoo(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
+) -> Kit:
+    odoo = open_odoo(clock)
+    return _odoo_kit(store, box, clock, settings, odoo, {})
+
+
+def _odoo_kit(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    odoo: Any,
+    received: dict[str, Payment],
+) -> Kit:
+    hub = connect_odoo(store, box, clock, settings, odoo)
+    reg = odoo.sandbox.registry
+
+    def receive(payment: Payment) -> None:
+        with store.session() as session:
+            company = repo.find_company(session, HUB_COMPANY)
+            upsert_payment(session, company.id, f"bank:{payment.external_id}", payment, clock.now())
+
+    def settle() -> None:
+        for payment in received.values():
+            receive(payment)
+
+    if received:
+        hub.pull()
+        settle()
+
+    def add(count: int) -> list[str]:
+        moves = [odoo.invoice("aalto", [("coffee", 1 + n)]) for n in range(count)]
+        pulled = hub.pull()
+        assert pulled.aborted is None
+        keys = []
+        for move_id in moves:
+            move = odoo.move(move_id)
+            event = str(1000 + len(received))
+            payment = Payment(
+                external_id=event,
+                invoice_number=str(move["name"]),
+                amount=Decimal(str(move["amount_total"])),
+                payment_date=date(2026, 6, 20),
+                journal=JournalType.BANK,
+            )
+            received[event] = payment
+            receive(payment)
+            keys.append(f"Tilisilta bank:{event}")
+        return keys
+
+    def add_bad() -> str:
+        move = odoo.move(odoo.invoice("aalto", [("coffee", 1)]))
+        assert hub.pull().aborted is None
+        payment = Payment(
+            external_id="9999",
+            invoice_number=str(move["name"]),
+            amount=Decimal(str(move["amount_total"])) * 10,
+            payment_date=date(2026, 6, 20),
+            journal=JournalType.BANK,
+        )
+        # Ten times the invoice: the connector stops it before any call to register it.
+        receive(payment)
+        return "Tilisilta bank:9999"
+
+    def memos() -> list[str]:
+        fields = reg.call("account.payment", "fields_get", attributes=["type"])
+        memo = "memo" if "memo" in fields else "ref"
+        ids = reg.call("account.payment", "search", [])
+        return [str(p[memo]) for p in reg.call("account.payment", "read", ids, [memo])]
+
+    def other_books() -> None:
+        reg.call(
+            "res.company",
+            "write",
+            [odoo.credentials.company_id],
+            {"vat": "FI16180333", "company_registry": OTHER_BOOKS},
+        )
+
+    kit = Kit(
+        flow="odoo.push_payments",
+        store=store,
+        box=box,
+        clock=clock,
+        settings=settings,
+        connection=hub.connection,
+        transport=odoo.transport,
+        faults=odoo.sandbox.faults,
+        add_documents=add,
+        add_bad_document=add_bad,
+        remote_keys=memos,
+        remote_calls=lambda: len(odoo.sandbox.request_log),
+        secrets=[odoo.credentials.api_key],
+        use_other_books=other_books,
+        refuse_credentials=lambda: kit.set_secret("api_key", "0" * 40),
+        fresh_hub=lambda fresh: _odoo_kit(fresh, box, clock, settings, odoo, received),
+    )
+    return kit
+
+
+# -- the example echo connector ----------------------------------------------------------------
+
+
+def make_echo(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
+) -> Kit:
+    sandbox = echo_connector.EchoSandbox(seed=5)
+    sandbox.add_company("echo-key-1234567890", HUB_COMPANY)
+    return _echo_kit(store, box, clock, settings, tmp, sandbox, [])
+
+
+def _echo_kit(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    tmp: Path,
+    sandbox: echo_connector.EchoSandbox,
+    imported: list[dict[str, Any]],
+) -> Kit:
+    with store.session() as session:
+        try:
+            company = repo.find_company(session, HUB_COMPANY)
+        except LookupError:
+            company = repo.create_company(session, "Demo Oy", HUB_COMPANY, clock.now())
+        repo.add_connection(
+            session,
+            box,
+            company=company,
+            name="echo",
+            kind="echo",
+            environment="sandbox",
+            base_url="http://echo.test",
+            options={},
+            secrets={"api_key": "echo-key-1234567890"},
+            now=clock.now(),
+        )
+    if imported:
+        _import(store, clock, imported, tmp)
+    add, add_bad = _invoice_adders(store, clock, tmp, imported)
+
+    def other_books() -> None:
+        sandbox.add_company("echo-other-books", OTHER_BOOKS)
+        kit.set_secret("api_key", "echo-other-books")
+
+    requests: list[int] = [0]
+    transport = _Counting(SyncASGITransport(sandbox.app), requests)
+    kit = Kit(
+        flow="echo.send_invoices",
+        store=store,
+        box=box,
+        clock=clock,
+        settings=settings,
+        connection="echo",
+        transport=transport,
+        faults=sandbox.faults,
+        add_documents=add,
+        add_bad_document=add_bad,
+        remote_keys=lambda: [
+            str(i["number"]) for books in sandbox.books.values() for i in books.invoices.values()
+        ],
+        remote_calls=lambda: requests[0],
+        secrets=["echo-key-1234567890"],
+        use_other_books=other_books,
+        refuse_credentials=lambda: kit.set_secret("api_key", "no-such-key"),
+        fresh_hub=lambda fresh: _echo_kit(fresh, box, clock, settings, tmp, sandbox, imported),
+    )
+    return kit
+
+
+class _Counting(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, counter: list[int]) -> None:
+        self.inner, self.counter = inner, counter
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.counter[0] += 1
+        return self.inner.handle_request(request)
+
+
+@contextmanager
+def echo_registered() -> Iterator[None]:
+    registry.register(echo_connector.CONNECTOR)
+    try:
+        yield
+    finally:
+        registry.unregister(echo_connector.KIND)
+
+
+KITS: dict[str, Callable[[Store, SecretBox, ManualClock, Settings, Path], Kit]] = {
+    "procountor": make_procountor,
+    "odoo": make_odoo,
+    "echo": make_echo,
+}
