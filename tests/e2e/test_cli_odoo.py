@@ -15,6 +15,7 @@ from tilisilta.domain.documents import Payment
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
 from tilisilta.sandbox.odoo.sandbox import DemoCredentials
+from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 from tilisilta.store.payments import upsert_payment
@@ -120,3 +121,49 @@ def test_a_wrong_api_key_is_said_plainly_and_never_printed(
     assert wrong not in tested.output
     shown = runner.invoke(app, ["connection", "show", "erp"])
     assert wrong not in shown.output and wrong[-4:] in shown.output
+
+
+def test_the_whole_cycle_from_the_command_line_against_both_sandboxes(
+    served: tuple[str, OdooSandbox, DemoCredentials], env: dict[str, str]
+) -> None:
+    url, sandbox, creds = served
+    books, books_creds = ProcountorSandbox.with_demo_company(seed=11)
+    runner = CliRunner()
+    assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
+    add_odoo(runner, "erp", url, creds, creds.api_key)
+    reg, seed = sandbox.registry, creds.seed
+    make_invoice(reg, seed, seed.customers["aalto"], [("coffee", 3)])
+    with serving(books.app) as books_url:
+        added = runner.invoke(
+            app,
+            [
+                "connection",
+                "add",
+                "procountor",
+                "pc",
+                "--company",
+                "2077474-0",
+                "--environment",
+                "sandbox",
+                "--url",
+                f"{books_url}/api",
+                "--set",
+                f"client_id={books_creds['client_id']}",
+                "--set",
+                f"redirect_uri={books_creds['redirect_uri']}",
+            ],
+            env={
+                "TILISILTA_CLIENT_SECRET": str(books_creds["client_secret"]),
+                "TILISILTA_API_KEY": str(books_creds["api_key"]),
+            },
+        )
+        assert added.exit_code == 0, added.output
+        first = runner.invoke(app, ["odoo", "cycle", "erp", "--books", "pc"])
+        again = runner.invoke(app, ["odoo", "cycle", "erp", "--books", "pc"])
+    assert first.exit_code == 0, first.output
+    flat = " ".join(first.output.split())
+    assert "Invoices and credit notes: 1 new" in flat
+    assert "Summary: 1 sent" in flat and "Payments registered in Odoo: 0" in flat
+    assert again.exit_code == 0, again.output
+    assert "Summary: 0 sent" in " ".join(again.output.split())
+    assert len(books.invoices(int(books_creds["company_id"]))) == 1

@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 
 from tests.odoo_support import Odoo, connect_odoo, open_odoo
-from tests.support import Hub, Procountor, make_hub
+from tests.support import Hub, Procountor, add_second_company, make_hub
 from tilisilta.clock import ManualClock, today
+from tilisilta.connectors.base import WrongKind
 from tilisilta.connectors.procountor.payments import fetch_payments
+from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo.orm import seed_finnish_company
 from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
+from tilisilta.services.cycle import odoo_cycle
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 
@@ -75,3 +78,56 @@ def test_an_odoo_invoice_is_booked_in_procountor_and_its_payment_comes_back_paid
     assert erp.pull().new == [] and hub.send().count("sent") == 0
     assert erp.push().run.sent == []
     assert len(procountor.invoices()) == 2
+
+
+def test_the_cycle_service_carries_invoices_out_and_payments_back_and_then_changes_nothing(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    procountor: Procountor,
+    odoo: Odoo,
+) -> None:
+    make_hub(store, box, clock, settings, procountor, sending="approve_and_send")
+    connect_odoo(store, box, clock, settings, odoo)
+    erp = open_context(store, box, clock, settings, "odoo", transport=odoo.transport)
+    books = open_context(store, box, clock, settings, "pc", transport=procountor.transport)
+    paid = odoo.invoice("aalto", [("coffee", 12)])
+    odoo.invoice("korhonen", [("coffee_beans_kg", 5)])
+
+    first = odoo_cycle(erp, books)
+    assert first.aborted is None
+    assert first.sent is not None and first.sent.counts["sent"] == 2
+    [full, _part] = sorted(procountor.invoices(), key=lambda i: str(i["originalInvoiceNumber"]))
+    total = Decimal(str(full["invoiceSumInfo"][0]["invoiceSumTotal"]))
+    procountor.sandbox.allocate_payment(procountor.company_id, full["id"], total, today(clock))
+
+    second = odoo_cycle(erp, books)
+    assert second.aborted is None
+    assert second.sent is not None and second.sent.counts["sent"] == 0
+    assert second.written_back is not None and second.written_back.counts["sent"] == 1
+    assert odoo.move(paid)["payment_state"] in ("paid", "in_payment")
+
+    third = odoo_cycle(erp, books)
+    assert third.written_back is not None and third.written_back.counts["sent"] == 0
+    assert len(procountor.invoices()) == 2
+
+
+def test_the_cycle_refuses_connections_of_two_companies_or_the_wrong_kinds(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    procountor: Procountor,
+    odoo: Odoo,
+) -> None:
+    hub = make_hub(store, box, clock, settings, procountor)
+    connect_odoo(store, box, clock, settings, odoo)
+    erp = open_context(store, box, clock, settings, "odoo", transport=odoo.transport)
+    books = open_context(store, box, clock, settings, "pc", transport=procountor.transport)
+    with pytest.raises(WrongKind):
+        odoo_cycle(books, erp)
+    second = add_second_company(hub)
+    other = open_context(store, box, clock, settings, second.hub.connection)
+    with pytest.raises(ValueError, match="different companies"):
+        odoo_cycle(erp, other)

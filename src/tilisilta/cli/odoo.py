@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from tilisilta.cli.runtime import console, fail, open_connection, runtime
-from tilisilta.connectors.base import require_kind
+from tilisilta.connectors.base import FlowResult, require_kind
 from tilisilta.connectors.odoo.invoices import PullReport
 from tilisilta.connectors.odoo.payments import PushReport
 from tilisilta.connectors.odoo.reconcile import ReconcileReport
@@ -33,28 +33,41 @@ def pull(
     from tilisilta.services.odoo_pull import pull as odoo_pull
 
     rt = runtime()
-    context = open_connection(rt, name)
-    pages = 0
-
-    def progress(count: int) -> None:
-        nonlocal pages
-        pages += 1
-        console.print(f"  read page {pages} ({count} invoices)")
-
-    def step(done: str, report: object) -> None:
-        if isinstance(report, RegisterPull):
-            print_register_pull(done.capitalize(), report)
-        elif isinstance(report, PullReport):
-            print_pull_report(report)
-        elif isinstance(report, ReconcileReport):
-            print_posted_check(report)
+    context = open_connection(rt, name, progress=PagesRead())
 
     try:
-        result = odoo_pull(context, registers=registers, on_page=progress, on_step=step)
+        result = odoo_pull(context, registers=registers, on_step=print_step)
     except LookupError as exc:
         raise fail(str(exc)) from exc
     if result.aborted:
         raise fail(result.aborted)
+
+
+def print_step(done: str, result: FlowResult) -> None:
+    """One step of a pull or a cycle, as its own report prints it."""
+    report = result.detail
+    if isinstance(report, RegisterPull):
+        print_register_pull(done.capitalize(), report)
+    elif isinstance(report, PullReport):
+        print_pull_report(report)
+    elif isinstance(report, ReconcileReport):
+        print_posted_check(report)
+    elif isinstance(report, PushReport):
+        print_push_report(report)
+
+
+class PagesRead:
+    """The invoice pages of a pull, one line each."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+
+    def planned(self, total: int) -> None:
+        pass
+
+    def advanced(self, count: int) -> None:
+        self.pages += 1
+        console.print(f"  read page {self.pages} ({count} invoices)")
 
 
 def print_posted_check(checked: ReconcileReport) -> None:
@@ -181,3 +194,34 @@ def unit_map(name: str, unit: str, code: str) -> None:
     except LookupError as exc:
         raise fail(str(exc)) from exc
     console.print(f"{name}: Odoo unit {unit!r} → {code.upper()}")
+
+
+@odoo_app.command("cycle")
+def cycle(
+    name: str,
+    books: Annotated[str, typer.Option(help="The accounting connection, e.g. Procountor's.")],
+) -> None:
+    """One round of the whole job: pull from Odoo, send what is unsent to the books, fetch the
+    payments recorded there and register them in Odoo. Safe to run any number of times."""
+    from tilisilta.cli.payments import print_fetch_report
+    from tilisilta.cli.sending import print_send_summary
+    from tilisilta.services.cycle import odoo_cycle
+
+    rt = runtime()
+    erp = open_connection(rt, name, progress=PagesRead())
+    accounts = open_connection(rt, books)
+
+    def step(done: str, result: FlowResult) -> None:
+        if done == "sent":
+            print_send_summary(result.detail)
+        elif done == "paid":
+            print_fetch_report(result.detail, selected=False)
+        else:
+            print_step(done, result)
+
+    try:
+        result = odoo_cycle(erp, accounts, on_step=step)
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    if result.aborted:
+        raise fail(result.aborted)

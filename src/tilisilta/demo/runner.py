@@ -189,10 +189,10 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     )
     assert pulled.customers and pulled.products and pulled.invoices and pulled.posted
     erp = ErpPull(
-        customers=pulled.customers,
-        products=pulled.products,
-        invoices=pulled.invoices,
-        still_posted=pulled.posted,
+        customers=pulled.customers.detail,
+        products=pulled.products.detail,
+        invoices=pulled.invoices.detail,
+        still_posted=pulled.posted.detail,
         posted=len(moves),
     )
 

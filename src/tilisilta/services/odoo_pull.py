@@ -2,7 +2,8 @@
 
 Customers, then products (invoices refer to both), then posted invoices and credit notes, then
 the check that the invoices read before are still posted there. A step that stops ends the
-pull; what the earlier steps stored stays, and the next pull carries on from there.
+pull; what the earlier steps stored stays, and the next pull carries on from there. Each step
+is a flow run by name, so this works over any transport the context carries.
 """
 
 from __future__ import annotations
@@ -10,18 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tilisilta.connectors.base import FlowContext, require_kind_of
-from tilisilta.connectors.odoo.invoices import PullReport, pull_invoices
-from tilisilta.connectors.odoo.reconcile import ReconcileReport, reconcile_invoices
-from tilisilta.connectors.odoo.registers import RegisterPull, pull_partners, pull_products
+from tilisilta.connectors.base import FlowContext, FlowResult, require_kind_of
+from tilisilta.connectors.registry import run_flow
+
+STEPS = (
+    ("customers", "odoo.pull_partners"),
+    ("products", "odoo.pull_products"),
+    ("invoices", "odoo.pull_invoices"),
+    ("posted", "odoo.check_posted"),
+)
 
 
 @dataclass
 class OdooPull:
-    customers: RegisterPull | None = None
-    products: RegisterPull | None = None
-    invoices: PullReport | None = None
-    posted: ReconcileReport | None = None
+    """Each step's result (its ``detail`` is the flow's own report), None if it did not run."""
+
+    customers: FlowResult | None = None
+    products: FlowResult | None = None
+    invoices: FlowResult | None = None
+    posted: FlowResult | None = None
 
     @property
     def aborted(self) -> str | None:
@@ -35,29 +43,19 @@ def pull(
     context: FlowContext,
     *,
     registers: bool = True,
-    on_page: Callable[[int], None] | None = None,
-    on_step: Callable[[str, object], None] | None = None,
+    on_step: Callable[[str, FlowResult], None] | None = None,
 ) -> OdooPull:
-    """Run the pull's steps in order; ``on_step(name, report)`` after each, for progress."""
+    """Run the pull's steps in order; ``on_step(name, result)`` after each, for progress.
+    Pages of invoices are reported to the context's progress as they are read."""
     require_kind_of(context, "odoo", "pull from Odoo")
-    args = (context.store, context.box, context.clock, context.connection_name)
     result = OdooPull()
-
-    def done(name: str, report: object) -> bool:
+    for name, flow in STEPS:
+        if not registers and name in ("customers", "products"):
+            continue
+        step = run_flow(context, flow)
+        setattr(result, name, step)
         if on_step is not None:
-            on_step(name, report)
-        return result.aborted is None
-
-    if registers:
-        result.customers = pull_partners(*args, transport=context.transport)
-        if not done("customers", result.customers):
-            return result
-        result.products = pull_products(*args, transport=context.transport)
-        if not done("products", result.products):
-            return result
-    result.invoices = pull_invoices(*args, transport=context.transport, on_page=on_page)
-    if not done("invoices", result.invoices):
-        return result
-    result.posted = reconcile_invoices(*args, transport=context.transport)
-    done("posted", result.posted)
+            on_step(name, step)
+        if step.aborted:
+            break
     return result

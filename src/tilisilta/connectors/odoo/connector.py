@@ -37,7 +37,14 @@ def _pull_invoices(ctx: FlowContext, _params: BaseModel) -> FlowResult:
     from tilisilta.connectors.odoo.invoices import pull_invoices
 
     return result_of(
-        pull_invoices(ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport)
+        pull_invoices(
+            ctx.store,
+            ctx.box,
+            ctx.clock,
+            ctx.connection_name,
+            transport=ctx.transport,
+            on_page=ctx.advanced,
+        )
     )
 
 
