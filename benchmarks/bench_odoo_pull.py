@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.odoo.invoices import pull_invoices
+from tilisilta.connectors.odoo.flows.invoices import pull_invoices
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo import OdooSandbox

@@ -29,9 +29,9 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.procountor.mapping import to_procountor_invoice
+from tilisilta.connectors.procountor.flows.payments import PAID, PARTLY_PAID, fetch_payments
+from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoice
 from tilisilta.connectors.procountor.options import ProcountorOptions
-from tilisilta.connectors.procountor.payments import PAID, PARTLY_PAID, fetch_payments
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.http.jsonwire import encode_json

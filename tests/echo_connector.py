@@ -36,7 +36,8 @@ from tilisilta.http.errors import ApiError, AuthenticationFailed
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused
 from tilisilta.ledger.protocol import DeliveryRunner, RunReport
-from tilisilta.sandbox.common.faults import FaultMiddleware, FaultPlan
+from tilisilta.sandbox.common.base import SandboxBase
+from tilisilta.sandbox.common.recording import LoggedRequest, route_label
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import INVOICE, all_invoices, load_invoice
 from tilisilta.store.models import Company, Document
@@ -53,21 +54,22 @@ class EchoBooks:
     invoices: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-class EchoSandbox:
-    """Keeps invoices per company (per API key); answers in bulk by number."""
+class EchoSandbox(SandboxBase[LoggedRequest]):
+    """Keeps invoices per company (per API key); answers in bulk by number. The shared base gives
+    it faults, a request log counted per route, a clock and the ``/_sandbox`` admin routes."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, clock: Clock | None = None) -> None:
+        super().__init__(clock=clock, seed=seed, entry=LoggedRequest)
         self.books: dict[str, EchoBooks] = {}
-        self.faults = FaultPlan(seed=seed)
         self._ids = itertools.count(1)
-        app = Starlette(
-            routes=[
+        self.app: Starlette = self.assemble_app(
+            [
                 Route("/company", self._company, methods=["GET"]),
                 Route("/invoices", self._list, methods=["GET"]),
                 Route("/invoices", self._create, methods=["POST"]),
-            ]
+            ],
+            request_label=route_label,
         )
-        self.app = FaultMiddleware(app, self.faults)
 
     def add_company(self, api_key: str, business_id: str) -> EchoBooks:
         self.books[api_key] = EchoBooks(business_id)

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.odoo.invoices import PullReport, pull_invoices
+from tilisilta.connectors.odoo.flows.invoices import PullReport, pull_invoices
+from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.connectors.odoo.payments import PushReport, push_payments
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.odoo.orm import SeedInfo

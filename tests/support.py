@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.files.flows import ImportReport, import_invoices
-from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
+from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoices
+from tilisilta.connectors.procountor.flows.invoices import SendSummary, send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.common.transport import SyncASGITransport

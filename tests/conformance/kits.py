@@ -22,7 +22,7 @@ from tests.support import Procountor, make_hub
 from tilisilta.clock import ManualClock
 from tilisilta.connectors import registry
 from tilisilta.connectors.base import FlowResult
-from tilisilta.connectors.files.flows import import_invoices
+from tilisilta.connectors.files.flows.invoices import import_invoices
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import JournalType, Payment
 from tilisilta.sandbox.common.faults import FaultPlan

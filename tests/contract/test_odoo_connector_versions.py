@@ -13,8 +13,8 @@ from cryptography.fernet import Fernet
 from tests.conftest import START
 from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.odoo.connection import test_connection as check_connection
-from tilisilta.connectors.odoo.registers import pull_partners, pull_products
+from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
+from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
 from tilisilta.settings import Settings

@@ -22,7 +22,7 @@ from test_procountor_sandbox_support import (
 )
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.procountor.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
+from tilisilta.connectors.procountor.mapping.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
 from tilisilta.sandbox.common.faults import FaultMiddleware, FaultPlan
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.procountor import ProcountorSandbox, serve

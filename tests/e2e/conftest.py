@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import uvicorn
 from cryptography.fernet import Fernet
+from typer.testing import CliRunner, Result
 
+from tilisilta.cli.main import app
 from tilisilta.cli.runtime import console, err
 from tilisilta.sandbox.procountor import ProcountorSandbox
 
@@ -60,3 +62,23 @@ def wide_console() -> Iterator[None]:
     console.width = err.width = 250
     yield
     console.width, err.width = before
+
+
+def add_procountor(
+    runner: CliRunner, url: str, creds: Mapping[str, object], *settings: str
+) -> Result:
+    """`connection add procountor pc` for Demo Oy against a sandbox served at ``url``, the
+    secrets from the environment as a script would give them."""
+    command = ["connection", "add", "procountor", "pc", "--company", "2077474-0"]
+    command += ["--environment", "sandbox", "--url", f"{url}/api"]
+    for setting in (
+        f"client_id={creds['client_id']}",
+        f"redirect_uri={creds['redirect_uri']}",
+        *settings,
+    ):
+        command += ["--set", setting]
+    secrets = {
+        "TILISILTA_CLIENT_SECRET": str(creds["client_secret"]),
+        "TILISILTA_API_KEY": str(creds["api_key"]),
+    }
+    return runner.invoke(app, command, env=secrets)

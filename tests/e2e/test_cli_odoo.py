@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from tests.e2e.conftest import serving
+from tests.e2e.conftest import add_procountor, serving
 from tilisilta.cli.main import app
 from tilisilta.domain.documents import Payment
 from tilisilta.sandbox.odoo import OdooSandbox
@@ -134,29 +134,7 @@ def test_the_whole_cycle_from_the_command_line_against_both_sandboxes(
     reg, seed = sandbox.registry, creds.seed
     make_invoice(reg, seed, seed.customers["aalto"], [("coffee", 3)])
     with serving(books.app) as books_url:
-        added = runner.invoke(
-            app,
-            [
-                "connection",
-                "add",
-                "procountor",
-                "pc",
-                "--company",
-                "2077474-0",
-                "--environment",
-                "sandbox",
-                "--url",
-                f"{books_url}/api",
-                "--set",
-                f"client_id={books_creds['client_id']}",
-                "--set",
-                f"redirect_uri={books_creds['redirect_uri']}",
-            ],
-            env={
-                "TILISILTA_CLIENT_SECRET": str(books_creds["client_secret"]),
-                "TILISILTA_API_KEY": str(books_creds["api_key"]),
-            },
-        )
+        added = add_procountor(runner, books_url, books_creds)
         assert added.exit_code == 0, added.output
         first = runner.invoke(app, ["odoo", "cycle", "erp", "--books", "pc"])
         again = runner.invoke(app, ["odoo", "cycle", "erp", "--books", "pc"])

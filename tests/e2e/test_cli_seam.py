@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.e2e.conftest import add_procountor
 from tests.factories import batch
 from tilisilta.cli.main import app
 from tilisilta.sandbox.procountor import ProcountorSandbox
@@ -19,31 +20,7 @@ Served = tuple[str, ProcountorSandbox, dict[str, str]]
 
 def _add_procountor(runner: CliRunner, url: str, creds: dict[str, str]) -> None:
     assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
-    added = runner.invoke(
-        app,
-        [
-            "connection",
-            "add",
-            "procountor",
-            "pc",
-            "--company",
-            "2077474-0",
-            "--environment",
-            "sandbox",
-            "--url",
-            f"{url}/api",
-            "--set",
-            f"client_id={creds['client_id']}",
-            "--set",
-            f"redirect_uri={creds['redirect_uri']}",
-            "--set",
-            "sending=unfinished",
-        ],
-        env={
-            "TILISILTA_CLIENT_SECRET": creds["client_secret"],
-            "TILISILTA_API_KEY": creds["api_key"],
-        },
-    )
+    added = add_procountor(runner, url, creds, "sending=unfinished")
     assert added.exit_code == 0, added.output
     assert "Connection pc (Procountor) added for Demo Oy" in added.output
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.odoo.payments import REGISTER_PAYMENT
+from tilisilta.connectors.odoo.flows.payments import REGISTER_PAYMENT
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import JournalType, Payment
 from tilisilta.settings import Settings

@@ -13,9 +13,9 @@ from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
 from tests.support import Procountor, make_hub
 from tilisilta.cli.fixes import shown
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.odoo.connection import load_cursor
-from tilisilta.connectors.odoo.connection import test_connection as check_connection
-from tilisilta.connectors.odoo.invoices import PULL_INVOICE, pull_invoices
+from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
+from tilisilta.connectors.odoo.flows.invoices import PULL_INVOICE, pull_invoices
+from tilisilta.connectors.odoo.state import load_cursor
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import InvoiceKind, VatTreatment
 from tilisilta.sandbox.odoo.orm import seed_finnish_company
@@ -248,7 +248,7 @@ def test_connection_test_says_what_is_wrong(
 def test_setup_shows_how_each_tax_and_unit_is_read_and_a_mapping_settles_one(
     hub: OdooHub, odoo: Odoo
 ) -> None:
-    from tilisilta.connectors.odoo.setup import read_setup
+    from tilisilta.connectors.odoo.flows.setup import read_setup
     from tilisilta.store import companies as repo
 
     def setup() -> dict[str, str | None]:
@@ -291,7 +291,7 @@ def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
     procountor: Procountor,
     odoo: Odoo,
 ) -> None:
-    from tilisilta.connectors.odoo.reconcile import RECONCILE_INVOICE, reconcile_invoices
+    from tilisilta.connectors.odoo.flows.reconcile import RECONCILE_INVOICE, reconcile_invoices
 
     hub = make_hub(store, box, clock, settings, procountor)
     erp = connect_odoo(store, box, clock, settings, odoo)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from tests.odoo_support import connect_odoo, open_odoo
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.client import OdooClient
-from tilisilta.connectors.odoo.connection import company_context, open_client
-from tilisilta.connectors.odoo.cursor import changed_pages
-from tilisilta.connectors.odoo.registers import pull_partners
+from tilisilta.connectors.odoo.flows.connection import company_context, open_client
+from tilisilta.connectors.odoo.flows.pulling import changed_pages
+from tilisilta.connectors.odoo.flows.registers import pull_partners
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
 from tilisilta.store.companies import find_connection

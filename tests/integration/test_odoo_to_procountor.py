@@ -12,7 +12,7 @@ from tests.odoo_support import Odoo, connect_odoo, open_odoo
 from tests.support import Hub, Procountor, add_second_company, make_hub
 from tilisilta.clock import ManualClock, today
 from tilisilta.connectors.base import WrongKind
-from tilisilta.connectors.procountor.payments import fetch_payments
+from tilisilta.connectors.procountor.flows.payments import fetch_payments
 from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo.orm import seed_finnish_company

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from tests.factories import invoice
 from tests.support import Hub, make_hub
 from tilisilta.clock import ManualClock
+from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.connectors.procountor.state import load_vat_settings
-from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
 from tilisilta.store.companies import find_connection
 from tilisilta.store.models import Connection
 

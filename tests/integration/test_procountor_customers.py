@@ -18,8 +18,8 @@ from tilisilta.cli.registers import RegistersContext, customers_app
 from tilisilta.cli.runtime import Runtime
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
-from tilisilta.connectors.procountor.flows import send_invoices
-from tilisilta.connectors.procountor.registers_flows import (
+from tilisilta.connectors.procountor.flows.invoices import send_invoices
+from tilisilta.connectors.procountor.flows.registers import (
     BindRefused,
     bind_party,
     fetch_customers,

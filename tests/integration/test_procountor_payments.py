@@ -19,13 +19,13 @@ from tests.factories import credit_note, invoice
 from tests.support import Hub, Procountor
 from tilisilta.cli import payments as payments_cli
 from tilisilta.cli.runtime import Runtime, console
-from tilisilta.connectors.procountor.mapping import to_procountor_invoice
-from tilisilta.connectors.procountor.options import ProcountorOptions
-from tilisilta.connectors.procountor.payments import (
+from tilisilta.connectors.procountor.flows.payments import (
     FETCH_PAYMENT,
     PaymentFetchReport,
     fetch_payments,
 )
+from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoice
+from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.domain.documents import Invoice, JournalType, Payment
 from tilisilta.http.jsonwire import encode_json
 from tilisilta.sandbox.procountor import invoices as sandbox_invoices
@@ -449,7 +449,7 @@ def test_the_command_prints_what_came_in(hub: Hub, tmp_path: Path, cli_runtime: 
     assert result.exit_code == 0, result.output
     assert "1001" in result.output and "364.77 EUR" in result.output and "paid" in result.output
     assert "partly paid" in result.output and "2 new payments (429.54)" in result.output
-    assert named.exit_code == 0, named.output
+    assert named.exit_code == 3, named.output  # invoice 42 is not in the hub
     assert "No invoice 42 in the hub" in named.output
     assert "64.77 / 364.77 EUR" in named.output and "0 new payments" in named.output
 

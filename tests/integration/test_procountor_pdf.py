@@ -12,7 +12,7 @@ from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
 
 from tests.factories import invoice
 from tests.support import Hub, make_hub
-from tilisilta.connectors.procountor.attachments import shrink_pdf
+from tilisilta.connectors.procountor.flows.attachments import shrink_pdf
 
 
 def make_pdf(repeat: int = 1) -> bytes:

@@ -18,7 +18,7 @@ from tilisilta.cli.registers import RegistersContext, products_app
 from tilisilta.cli.runtime import Runtime
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
-from tilisilta.connectors.procountor.registers_flows import (
+from tilisilta.connectors.procountor.flows.registers import (
     BindRefused,
     bind_product,
     fetch_products,

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.dialects import postgresql
 
-from tilisilta.connectors.odoo.connection import load_cursor
 from tilisilta.connectors.odoo.options import Cursor, OdooOptions
+from tilisilta.connectors.odoo.state import load_cursor
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.connectors.procountor.state import load_vat_settings
 from tilisilta.store import connection_state

@@ -20,12 +20,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tilisilta.clock import SystemClock
-from tilisilta.connectors.odoo.connection import company_context, open_client
-from tilisilta.connectors.odoo.connection import test_connection as check_connection
-from tilisilta.connectors.odoo.invoices import pull_invoices
+from tilisilta.connectors.odoo.flows.connection import company_context, open_client
+from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
+from tilisilta.connectors.odoo.flows.invoices import pull_invoices
+from tilisilta.connectors.odoo.flows.payments import push_payments
+from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.connectors.odoo.payments import push_payments
-from tilisilta.connectors.odoo.registers import pull_partners, pull_products
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import JournalType, Payment
 from tilisilta.settings import Settings

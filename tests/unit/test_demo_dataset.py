@@ -13,12 +13,12 @@ import pytest
 from stdnum.eu import vat as eu_vat
 from stdnum.fi import ytunnus
 
+from tilisilta.connectors.files.mapping.invoices import parse_invoice_file, parse_invoices_json
 from tilisilta.demo import demo_invoice_file, demo_invoices
 from tilisilta.demo.dataset import DEMO_SELLER, INVALID_NOTE_PREFIX
 from tilisilta.domain.documents import Invoice, InvoiceKind, Seller, VatTreatment
 from tilisilta.domain.references import reference_error
 from tilisilta.domain.validation import Severity, ValidationContext, validate_invoice
-from tilisilta.importers import parse_invoice_file, parse_invoices_json
 
 TODAY = date(2026, 11, 22)
 # Mid-November, the first days of 2026 (a short window), and a later year.

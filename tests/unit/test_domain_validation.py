@@ -654,3 +654,53 @@ def test_customer_name_length(
 def test_address_model_default_country_counts_as_present() -> None:
     # Address() defaults to FI, so rule 22 can only catch a country the ERP blanked.
     assert Address().country == "FI"
+
+
+# -- nonsense that must not leave the hub (issue 10, item 2) -------------------------------------
+def _line_problems(invoice: Invoice, context: ValidationContext, **changes: Any) -> list[Problem]:
+    return validate_invoice(with_line(invoice, **changes), context)
+
+
+def test_a_discount_over_100_percent_is_refused_naming_the_line(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    problem = the(_line_problems(invoice, context, discount_percent=D("150")), "discount_range")
+    assert problem.field == "lines[1].discount_percent" and problem.value == "150"
+    assert "between 0 and 100" in problem.message
+
+
+def test_a_zero_quantity_line_with_an_amount_is_refused(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    problems = _line_problems(invoice, context, quantity=D(0), net_amount=D("10.00"))
+    problem = the(problems, "zero_quantity_amount")
+    assert problem.field == "lines[1].quantity" and "total of 10.00" in problem.message
+
+
+def test_an_absurd_price_is_refused_in_plain_notation(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    price = D("99999999999999999999999.99")
+    problem = the(_line_problems(invoice, context, unit_price=price), "amount_magnitude")
+    assert problem.value == "99999999999999999999999.99"
+    assert "not a sensible amount" in problem.message
+
+
+def test_a_long_text_is_quoted_by_its_first_40_characters_only(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    problems = _line_problems(invoice, context, description="x" * 20_000)
+    problem = the(problems, "line_description_length")
+    assert problem.value == "x" * 40 + "…"
+    assert len(str(problem)) < 400
+
+
+def test_a_date_before_finnish_vat_is_a_wrong_date_not_a_wrong_rate(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    old = invoice.model_copy(
+        update={"invoice_date": date(1900, 1, 1), "due_date": date(1900, 1, 14)}
+    )
+    problems = validate_invoice(old, context)
+    assert the(problems, "invoice_date_implausible").value == "1900-01-01"
+    assert "vat_rate_on_supply_date" not in rules(problems)

@@ -6,9 +6,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from tilisilta.connectors.files.mapping.invoices import (
+    ImportResult,
+    parse_invoice_file,
+    parse_invoices_csv,
+)
 from tilisilta.domain.documents import InvoiceKind, VatTreatment
 from tilisilta.domain.validation import Problem
-from tilisilta.importers import ImportResult, parse_invoice_file, parse_invoices_csv
 
 HEADER = (
     "invoice_number,invoice_date,due_date,customer_ref,customer_name,customer_postal_code,"

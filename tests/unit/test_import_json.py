@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from tilisilta.domain.documents import Invoice, InvoiceKind, VatTreatment
-from tilisilta.domain.validation import Problem, Severity
-from tilisilta.importers import (
+from tilisilta.connectors.files.mapping.invoices import (
     ImportResult,
     UnsupportedFileType,
     parse_invoice_file,
     parse_invoices_csv,
     parse_invoices_json,
 )
+from tilisilta.domain.documents import Invoice, InvoiceKind, VatTreatment
+from tilisilta.domain.validation import Problem, Severity
 
 
 def invoice(number: str = "10001", **changes: Any) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tilisilta.cli.fixes import shown
-from tilisilta.connectors.odoo.cursor import after_second, rewind, second_window
-from tilisilta.connectors.odoo.mapping import (
+from tilisilta.connectors.odoo.mapping.cursor import after_second, rewind, second_window
+from tilisilta.connectors.odoo.mapping.records import (
     Catalog,
     MappingFailed,
     MoveRecords,

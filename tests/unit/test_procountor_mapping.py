@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import credit_note, invoice
 from tilisilta.cli.fixes import shown
-from tilisilta.connectors.procountor.mapping import (
+from tilisilta.connectors.procountor.mapping.invoices import (
     check_invoice,
     payment_reference,
     to_procountor_invoice,
@@ -135,7 +135,7 @@ def test_the_channel_follows_what_the_customer_can_receive() -> None:
 def test_a_rate_the_company_does_not_use_is_named_with_the_rates_in_use() -> None:
     from decimal import Decimal
 
-    from tilisilta.connectors.procountor.vat_settings import VatSettings
+    from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
 
     vat = VatSettings(sales_percentages=[Decimal("25.5"), Decimal(0)])
     problems = check_invoice(Invoice.model_validate(invoice("1001")), OPTIONS, vat=vat)

@@ -339,7 +339,7 @@ def connection_vat_status(name: str, treatment: VatTreatment, status: int) -> No
 @connection_app.command("fetch-vat")
 def connection_fetch_vat(name: str) -> None:
     """Fetch the company's VAT defaults from Procountor and map what is still unmapped."""
-    from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
+    from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
     from tilisilta.http.errors import RemoteError
 
     rt = runtime()

@@ -16,7 +16,7 @@ from tilisilta.cli.odoo import (
 from tilisilta.cli.payments import print_fetch_report
 from tilisilta.cli.runtime import console
 from tilisilta.cli.sending import print_send_summary
-from tilisilta.connectors.procountor.registers_matching import RegisterReport
+from tilisilta.connectors.procountor.mapping.register_matching import RegisterReport
 
 
 def _print_matches(report: RegisterReport, local: str) -> None:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
-from tilisilta.cli import companies, demo, exchanges, odoo, payments, registers, sandbox, sending
+from tilisilta.cli import companies, demo, exchanges, payments, sandbox, sending
+from tilisilta.cli.guard import GuardedGroup
 from tilisilta.cli.runtime import console, runtime
+from tilisilta.connectors.registry import connector, kinds
 
 app = typer.Typer(
     help="Tilisilta moves business documents exactly once between your ERP and "
-    "Procountor, Netvisor and Procuros.",
+    "Procountor, Netvisor and Procuros. Exit codes: 0 done, 1 could not run, 2 wrong command "
+    "line, 3 finished with documents left for a person.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
 db = typer.Typer(help="The hub's own database.", no_args_is_help=True)
 app.add_typer(db, name="db")
@@ -22,11 +28,11 @@ app.add_typer(sending.import_app, name="import")
 app.add_typer(sending.send_app, name="send")
 app.add_typer(exchanges.exchange_app, name="exchange")
 app.add_typer(payments.fetch_app, name="fetch")
-procountor = typer.Typer(help="Procountor registers: customers and products.", no_args_is_help=True)
-procountor.add_typer(registers.customers_app, name="customers")
-procountor.add_typer(registers.products_app, name="products")
-app.add_typer(procountor, name="procountor")
-app.add_typer(odoo.odoo_app, name="odoo")
+for kind in kinds():  # each kind's own commands, as its description names them
+    commands = connector(kind).commands
+    if commands is not None:
+        module, _, attribute = commands.partition(":")
+        app.add_typer(getattr(importlib.import_module(module), attribute), name=kind)
 app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
 app.command("demo")(demo.demo)

@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tilisilta.cli.runtime import console, fail, open_connection, runtime
+from tilisilta.cli.guard import LEFT_FOR_A_PERSON
+from tilisilta.cli.runtime import console, fail, flow_of, open_connection, runtime
 from tilisilta.connectors.base import FlowResult, require_kind
-from tilisilta.connectors.odoo.invoices import PullReport
-from tilisilta.connectors.odoo.payments import PushReport
-from tilisilta.connectors.odoo.reconcile import ReconcileReport
-from tilisilta.connectors.odoo.registers import RegisterPull
+from tilisilta.connectors.odoo.flows.invoices import PullReport
+from tilisilta.connectors.odoo.flows.payments import PushReport
+from tilisilta.connectors.odoo.flows.reconcile import ReconcileReport
+from tilisilta.connectors.odoo.flows.registers import RegisterPull
 from tilisilta.domain.documents import VatTreatment
 from tilisilta.domain.units import unit_error
 from tilisilta.store import companies as repo
@@ -41,6 +42,8 @@ def pull(
         raise fail(str(exc)) from exc
     if result.aborted:
         raise fail(result.aborted)
+    if left_for_a_person(result.invoices, result.posted):
+        raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
 def print_step(done: str, result: FlowResult) -> None:
@@ -114,23 +117,28 @@ def print_push_report(report: PushReport) -> None:
 @odoo_app.command("push-payments")
 def push_payments_command(name: str) -> None:
     """Register in Odoo the payments the hub received for invoices read from Odoo."""
-    from tilisilta.connectors.odoo.payments import push_payments
-
     rt = runtime()
-    try:
-        report = push_payments(rt.store, rt.box, rt.clock, rt.settings, name)
-    except LookupError as exc:
-        raise fail(str(exc)) from exc
-    print_push_report(report)
-    if report.run.aborted:
-        raise fail(report.run.aborted)
+    context = open_connection(rt, name)
+    push = flow_of(context, "push_payments", "register payments in Odoo")
+    result = push(context)
+    print_push_report(result.detail)
+    if result.aborted:
+        raise fail(result.aborted)
+    if left_for_a_person(result):
+        raise typer.Exit(LEFT_FOR_A_PERSON)
+
+
+def left_for_a_person(*results: FlowResult | None) -> bool:
+    """Whether any of these runs left documents for a person (data issues, refusals, waits)."""
+    keys = ("data_issues", "refused", "waiting", "unknown_numbers", "left", "data_issue")
+    return any(r is not None and any(r.counts.get(k) for k in keys) for r in results)
 
 
 @odoo_app.command("setup")
 def setup(name: str) -> None:
     """The company's Odoo sales taxes, fiscal positions and units, and how the hub reads each."""
-    from tilisilta.connectors.odoo.errors import describe
-    from tilisilta.connectors.odoo.setup import read_setup
+    from tilisilta.connectors.odoo.client.errors import describe
+    from tilisilta.connectors.odoo.flows.setup import read_setup
     from tilisilta.http.errors import RemoteError
 
     rt = runtime()
@@ -225,3 +233,6 @@ def cycle(
         raise fail(str(exc)) from exc
     if result.aborted:
         raise fail(result.aborted)
+    pulled = result.pulled
+    if left_for_a_person(pulled.invoices, pulled.posted, result.sent, result.written_back):
+        raise typer.Exit(LEFT_FOR_A_PERSON)

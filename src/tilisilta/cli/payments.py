@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tilisilta.cli.guard import COULD_NOT_RUN, LEFT_FOR_A_PERSON
 from tilisilta.cli.runtime import Runtime, console, fail, flow_of, open_connection, runtime
-from tilisilta.connectors.procountor.payments import (
+from tilisilta.connectors.procountor.flows.payments import (
     PAID,
     PARTLY_PAID,
     PaymentFetchReport,
@@ -40,7 +41,9 @@ def fetch_payments_command(
         raise fail("name the connection: --connection NAME (see `tilisilta connection list`)")
     report = run_fetch(runtime(), connection, numbers or None)
     if report.aborted:
-        raise typer.Exit(1)
+        raise typer.Exit(COULD_NOT_RUN)
+    if report.unknown_numbers or report.not_sent or report.unreadable:
+        raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
 def run_fetch(rt: Runtime, connection: str, numbers: list[str] | None) -> PaymentFetchReport:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tilisilta.cli.runtime import Runtime, console, fail, runtime
 from tilisilta.connectors.procountor.errors import describe_failure
-from tilisilta.connectors.procountor.registers_flows import (
+from tilisilta.connectors.procountor.flows.registers import (
     BindRefused,
     BindResult,
     bind_party,
@@ -20,7 +20,7 @@ from tilisilta.connectors.procountor.registers_flows import (
     fetch_customers,
     fetch_products,
 )
-from tilisilta.connectors.procountor.registers_matching import RegisterReport
+from tilisilta.connectors.procountor.mapping.register_matching import RegisterReport
 from tilisilta.http.errors import RemoteError
 
 customers_app = typer.Typer(
@@ -205,3 +205,10 @@ def _print_bind(result: BindResult, noun: str) -> None:
         console.print(f"  It was bound to Procountor {result.replaced} before.")
     if result.released:
         console.print(f"  {noun.capitalize()} {result.released} is no longer bound to it.")
+
+
+procountor_app = typer.Typer(
+    help="Procountor registers: customers and products.", no_args_is_help=True
+)
+procountor_app.add_typer(customers_app, name="customers")
+procountor_app.add_typer(products_app, name="products")

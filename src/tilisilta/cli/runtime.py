@@ -10,6 +10,7 @@ import httpx
 import typer
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress as RichProgress
 from rich.progress import TaskID
@@ -53,7 +54,13 @@ class Runtime:
 
     @cached_property
     def box(self) -> SecretBox:
-        return SecretBox.from_settings(self.settings)
+        from sqlalchemy import func, select
+
+        from tilisilta.store.models import Connection
+
+        with self.store.session() as session:
+            sealed = session.scalar(select(func.count()).select_from(Connection)) or 0
+        return SecretBox.from_settings(self.settings, may_create=sealed == 0)
 
 
 def _ensure_migrated(store: Store) -> None:
@@ -73,7 +80,16 @@ def _ensure_migrated(store: Store) -> None:
 
 
 def runtime() -> Runtime:
-    return Runtime(settings=Settings(), clock=SystemClock())
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = "TILISILTA_" + str(problem["loc"][0]).upper() if problem["loc"] else "a setting"
+        raise fail(
+            f"{name} = {problem.get('input')!r} is not valid: {problem['msg']} "
+            "(settings: docs/configuration.md)"
+        ) from None
+    return Runtime(settings=settings, clock=SystemClock())
 
 
 def open_connection(rt: Runtime, name: str, *, progress: Progress | None = None) -> FlowContext:

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tilisilta.cli.fixes import shown
+from tilisilta.cli.guard import COULD_NOT_RUN, LEFT_FOR_A_PERSON
 from tilisilta.cli.runtime import (
     BarProgress,
     Runtime,
@@ -19,10 +20,10 @@ from tilisilta.cli.runtime import (
     open_connection,
     runtime,
 )
-from tilisilta.connectors.files.flows import ImportReport, import_invoices
-from tilisilta.connectors.procountor.flows import SendSummary
+from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoices
+from tilisilta.connectors.files.mapping.invoices import UnsupportedFileType
+from tilisilta.connectors.procountor.flows.invoices import SendSummary
 from tilisilta.domain.validation import Severity
-from tilisilta.importers.invoices import UnsupportedFileType
 
 import_app = typer.Typer(help="Read documents from files.", no_args_is_help=True)
 send_app = typer.Typer(help="Deliver documents to a connection.", no_args_is_help=True)
@@ -50,7 +51,7 @@ def import_invoices_command(
         raise fail(str(exc)) from exc
     print_import_report(report)
     if report.refused:
-        raise typer.Exit(1)
+        raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
 def print_import_report(report: ImportReport) -> None:
@@ -83,7 +84,9 @@ def send_invoices_command(
         raise fail("give invoice numbers or --all-unsent (not both)")
     summary = run_send(runtime(), connection, numbers or None, workers)
     if summary.aborted:
-        raise typer.Exit(1)
+        raise typer.Exit(COULD_NOT_RUN)
+    if summary.unknown_numbers or any(line.state != "sent" for line in summary.lines):
+        raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
 def run_send(rt: Runtime, connection: str, numbers: list[str] | None, workers: int) -> SendSummary:

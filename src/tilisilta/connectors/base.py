@@ -44,6 +44,8 @@ def wrong_kind(name: str, actual: str, wanted: str, doing: str | None = None) ->
 
 
 def title_of(kind: str) -> str:
+    # Imported when called: the registry imports this module (the seam's types), and which kinds
+    # exist, with their titles, is the registry's to know.
     from tilisilta.connectors.registry import title_of as registered_title
 
     return registered_title(kind)
@@ -140,6 +142,9 @@ class Connector:
     default_environment: str
     test_connection: Callable[[FlowContext], ConnectionCheck]
     flows: Mapping[str, FlowSpec]
+    #: Its own commands, as "module:attribute" of a typer app mounted as `tilisilta <kind>`
+    #: (named, not imported, so that nothing below cli/ depends on the CLI).
+    commands: str | None = None
 
     def flow(self, short_name: str) -> FlowSpec | None:
         return self.flows.get(f"{self.kind}.{short_name}")

@@ -22,22 +22,22 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tilisilta.clock import Clock, SystemClock, today
-from tilisilta.connectors.odoo.invoices import PullReport
+from tilisilta.connectors.odoo.flows.invoices import PullReport
+from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
+from tilisilta.connectors.odoo.flows.reconcile import ReconcileReport
+from tilisilta.connectors.odoo.flows.registers import RegisterPull
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.connectors.odoo.payments import PushReport, push_payments
-from tilisilta.connectors.odoo.reconcile import ReconcileReport
-from tilisilta.connectors.odoo.registers import RegisterPull
-from tilisilta.connectors.procountor.flows import SendSummary, send_invoices
-from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
-from tilisilta.connectors.procountor.payments import PaymentFetchReport, fetch_payments
-from tilisilta.connectors.procountor.registers_flows import (
+from tilisilta.connectors.procountor.flows.invoices import SendSummary, send_invoices
+from tilisilta.connectors.procountor.flows.payments import PaymentFetchReport, fetch_payments
+from tilisilta.connectors.procountor.flows.registers import (
     BindResult,
     bind_party,
     fetch_customers,
     fetch_products,
 )
-from tilisilta.connectors.procountor.registers_matching import RegisterReport
-from tilisilta.connectors.procountor.vat_flows import VatFetch, fetch_vat_settings
+from tilisilta.connectors.procountor.flows.vat_settings import VatFetch, fetch_vat_settings
+from tilisilta.connectors.procountor.mapping.register_matching import RegisterReport
+from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOption
 from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoices, procountor_registers

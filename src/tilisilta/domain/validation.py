@@ -37,7 +37,7 @@ from tilisilta.domain.identifiers import (
     vat_number_for_business_id,
     vat_prefix_for_country,
 )
-from tilisilta.domain.money import CENT, round_money
+from tilisilta.domain.money import CENT, HUNDRED, round_money
 from tilisilta.domain.references import reference_error
 from tilisilta.domain.units import NOT_REC20, unit_error
 from tilisilta.domain.vat_rates import is_valid_rate, rates_on, replacement_for
@@ -126,6 +126,9 @@ class _Doc:
         )
 
 
+_QUOTED = 40  # a value quoted in a message: its first 40 characters, then "…"
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -133,7 +136,8 @@ def _text(value: object) -> str | None:
         return _num(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    return text if len(text) <= _QUOTED else text[:_QUOTED] + "…"
 
 
 def _num(value: Decimal) -> str:
@@ -193,6 +197,11 @@ _BASIS_EXAMPLES: dict[VatTreatment, str] = {
 _EU_TREATMENTS = frozenset({VatTreatment.EU_GOODS, VatTreatment.EU_SERVICES})
 _MAX_NUMBER_LENGTH = 20  # Finvoice InvoiceNumber
 _MAX_DESCRIPTION_LENGTH = 100  # Finvoice ArticleName
+# Finvoice amounts have at most 15 digits before the decimal point (and accounting systems
+# store them as 64-bit numbers of cents): a quantity or price this large is an error.
+_LARGEST = Decimal("1000000000000")
+VAT_BEGAN = date(1994, 6, 1)  # the Finnish VAT act (1501/1993) took effect
+ZERO = Decimal(0)
 _NAME_LENGTH = (2, 70)  # Finvoice organisation names
 _FAR_SUPPLY_DAYS = 366
 _ALAND_POSTCODE = re.compile(r"22\d{3}")
@@ -247,6 +256,15 @@ def _check_dates(doc: _Doc) -> Iterator[Problem]:  # §6.3, §6.4, §6.19
             f"Invoice date {invoice.invoice_date} is in the future (today is {today}).",
             "date the invoice today or earlier, or send it on its date.",
             "invoice_date_in_future",
+        )
+    if invoice.invoice_date < VAT_BEGAN:
+        yield doc.problem(
+            "invoice_date",
+            invoice.invoice_date,
+            f"Invoice date {invoice.invoice_date} is before Finnish VAT began ({VAT_BEGAN}): "
+            "the date is wrong.",
+            "correct the invoice date in the ERP, especially its year.",
+            "invoice_date_implausible",
         )
     if invoice.due_date < invoice.invoice_date:
         yield doc.problem(
@@ -495,8 +513,8 @@ def _check_rate(doc: _Doc, path: str, line: InvoiceLine) -> Iterator[Problem]:
 
 def _check_rate_on_date(doc: _Doc, path: str, line: InvoiceLine) -> Iterator[Problem]:
     rate, day = line.vat_rate, doc.invoice.line_supply_date(line)
-    if is_valid_rate(rate, day):
-        return
+    if day < VAT_BEGAN or is_valid_rate(rate, day):
+        return  # a date before VAT is reported as a wrong date, not as a wrong rate
     replacement = replacement_for(rate, day)
     if replacement is None:
         valid = ", ".join(f"{_pct(r)} %" for r in sorted(rates_on(day), reverse=True))
@@ -515,6 +533,33 @@ def _check_rate_on_date(doc: _Doc, path: str, line: InvoiceLine) -> Iterator[Pro
 
 
 def _check_line_amounts(doc: _Doc, path: str, line: InvoiceLine) -> Iterator[Problem]:
+    for field, value in (("quantity", line.quantity), ("unit_price", line.unit_price)):
+        if not value.is_finite() or abs(value) >= _LARGEST:
+            yield doc.problem(
+                f"{path}.{field}",
+                value,
+                f"{field.replace('_', ' ').capitalize()} {_num(value)} is not a sensible amount "
+                f"(at most {_num(_LARGEST)} is taken).",
+                "correct the number in the ERP; it is likely a typing or unit error.",
+                "amount_magnitude",
+            )
+            return
+    if not ZERO <= line.discount_percent <= HUNDRED:
+        yield doc.problem(
+            f"{path}.discount_percent",
+            line.discount_percent,
+            f"Discount {_pct(line.discount_percent)} % is not between 0 and 100 %.",
+            "give the discount as a percentage from 0 to 100, or put a credit line instead.",
+            "discount_range",
+        )
+    if line.quantity == 0 and line.net_amount not in (None, ZERO):
+        yield doc.problem(
+            f"{path}.quantity",
+            line.quantity,
+            f"The line has quantity 0 but a total of {_num(line.net_amount or ZERO)}.",
+            "give the quantity the total is for, or remove the line.",
+            "zero_quantity_amount",
+        )
     if _decimals(line.unit_price) > 5:
         yield doc.problem(
             f"{path}.unit_price",

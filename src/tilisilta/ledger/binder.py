@@ -3,13 +3,13 @@ code asks here instead of querying the ``binding`` table itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from tilisilta.store.models import Binding, Document
+from tilisilta.store.models import Binding, Connection, Document
 
 
 def binding_of(session: Session, connection_id: int, kind: str, local_id: int) -> Binding | None:
@@ -71,3 +71,181 @@ def bind_sent(
     binding.sent_hash = document.content_hash
     binding.sent_version = document.version
     return binding
+
+
+def bind(
+    session: Session,
+    connection_id: int,
+    kind: str,
+    local_id: int,
+    external_id: str,
+    now: datetime,
+    *,
+    sent_hash: str | None = None,
+    sent_version: int | None = None,
+    inbound_version: str | None = None,
+) -> Binding:
+    """A new binding (the caller knows neither side is bound yet)."""
+    binding = Binding(
+        connection_id=connection_id,
+        local_kind=kind,
+        local_id=local_id,
+        external_id=external_id,
+        sent_hash=sent_hash,
+        sent_version=sent_version,
+        inbound_version=inbound_version,
+        created_at=now,
+    )
+    session.add(binding)
+    return binding
+
+
+def bind_unless_taken(
+    session: Session, connection_id: int, kind: str, local_id: int, external_id: str, now: datetime
+) -> bool:
+    """Bind unless either side is bound on the connection already (by a send running
+    meanwhile, say): the binding there is kept. Whether a binding was made."""
+    if bindings_touching(session, connection_id, kind, local_id, external_id):
+        return False
+    bind(session, connection_id, kind, local_id, external_id, now)
+    return True
+
+
+def bindings_touching(
+    session: Session, connection_id: int, kind: str, local_id: int, external_id: str
+) -> list[Binding]:
+    """The bindings of ``local_id`` or of ``external_id`` on the connection."""
+    return list(
+        session.scalars(
+            select(Binding).where(
+                Binding.connection_id == connection_id,
+                Binding.local_kind == kind,
+                (Binding.local_id == local_id) | (Binding.external_id == external_id),
+            )
+        ).all()
+    )
+
+
+def binding_to(session: Session, connection_id: int, kind: str, external_id: str) -> Binding | None:
+    """The binding of the remote record ``external_id``, if any."""
+    return session.scalar(
+        select(Binding).where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == kind,
+            Binding.external_id == external_id,
+        )
+    )
+
+
+def ref_bound_to(session: Session, connection_id: int, kind: str, external_id: str) -> str | None:
+    """The ref of the local document bound to ``external_id``, if any."""
+    return session.scalar(
+        select(Document.ref)
+        .join(Binding, Binding.local_id == Document.id)
+        .where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == kind,
+            Binding.external_id == external_id,
+        )
+    )
+
+
+def external_ids_of(session: Session, connection_id: int, kind: str) -> dict[str, int]:
+    """External id → local id, for every binding of the kind on the connection."""
+    rows = session.execute(
+        select(Binding.external_id, Binding.local_id).where(
+            Binding.connection_id == connection_id, Binding.local_kind == kind
+        )
+    ).all()
+    return {external: local for external, local in rows}
+
+
+def inbound_versions(
+    session: Session, connection_id: int, kind: str, external_ids: Sequence[str]
+) -> dict[str, str]:
+    """External id → the remote version last stored (``inbound_version``), for those bound
+    with one."""
+    rows = session.execute(
+        select(Binding.external_id, Binding.inbound_version).where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == kind,
+            Binding.external_id.in_(list(external_ids)),
+        )
+    ).all()
+    return {external: version for external, version in rows if version}
+
+
+def bound_documents(
+    session: Session,
+    connection_id: int,
+    kind: str,
+    company_id: int,
+    *,
+    refs: Sequence[str] | None = None,
+    except_status: str | None = None,
+) -> list[tuple[Binding, Document]]:
+    """The company's documents of ``kind`` bound on the connection, with their bindings, by
+    document id: those with the given refs, or those whose remote status is not
+    ``except_status``."""
+    stmt = (
+        select(Binding, Document)
+        .join(Document, Document.id == Binding.local_id)
+        .where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == kind,
+            Document.company_id == company_id,
+            Document.kind == kind,
+        )
+        .order_by(Document.id)
+    )
+    if refs is not None:
+        stmt = stmt.where(Document.ref.in_(list(refs)))
+    if except_status is not None:
+        stmt = stmt.where(
+            or_(Binding.remote_status.is_(None), Binding.remote_status != except_status)
+        )
+    return [(binding, document) for binding, document in session.execute(stmt).all()]
+
+
+def refs_and_external_ids(session: Session, connection_id: int, kind: str) -> list[tuple[str, str]]:
+    """(document ref, external id) of every document of ``kind`` bound on the connection."""
+    rows = session.execute(
+        select(Document.ref, Binding.external_id)
+        .join(Binding, Binding.local_id == Document.id)
+        .where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == kind,
+            Document.kind == kind,
+        )
+    ).all()
+    return [(ref, external) for ref, external in rows]
+
+
+def bound_elsewhere(
+    session: Session, kind: str, local_id: int, except_connection_id: int
+) -> list[tuple[str, str]]:
+    """(connection name, external id) of the document's bindings on other connections."""
+    rows = session.execute(
+        select(Connection.name, Binding.external_id)
+        .join(Binding, Binding.connection_id == Connection.id)
+        .where(
+            Binding.local_kind == kind,
+            Binding.local_id == local_id,
+            Binding.connection_id != except_connection_id,
+        )
+    ).all()
+    return [(name, external) for name, external in rows]
+
+
+def remember_sent(session: Session, binding_id: int, sent_hash: str, sent_version: int) -> None:
+    """What was last sent for an existing binding (e.g. a customer updated remotely)."""
+    row = session.get_one(Binding, binding_id)
+    row.sent_hash = sent_hash
+    row.sent_version = sent_version
+
+
+def set_remote_status(session: Session, binding_ids: Sequence[int], status: str) -> None:
+    """The remote's status of these bound records (e.g. Procountor's PAID)."""
+    session.execute(
+        update(Binding).where(Binding.id.in_(list(binding_ids))).values(remote_status=status)
+    )

@@ -4,6 +4,7 @@ as an exchange that is already final."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -151,3 +152,45 @@ def settle_issues(
         issue.error = f"{issue.error} — {note}"
         issue.updated_at = now
     return bool(issues)
+
+
+def exchanges_with_refs(
+    session: Session, exchange_ids: Sequence[int]
+) -> list[tuple[Exchange, str]]:
+    """These exchanges, by id, each with its document's ref."""
+    rows = session.execute(
+        select(Exchange, Document.ref)
+        .join(Document, Document.id == Exchange.document_id)
+        .where(Exchange.id.in_(list(exchange_ids)))
+        .order_by(Exchange.id)
+    ).all()
+    return [(exchange, ref) for exchange, ref in rows]
+
+
+def logged(session: Session, connection_id: int, document: Document, operation: str) -> bool:
+    """Whether this version of the document has an exchange of ``operation`` already."""
+    found = session.scalar(
+        select(Exchange.id).where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document.id,
+            Exchange.operation == operation,
+            Exchange.document_version == document.version,
+        )
+    )
+    return found is not None
+
+
+def last_exchange(
+    session: Session, connection_id: int, document_id: int, operation: str
+) -> Exchange | None:
+    """The document's latest exchange of ``operation`` on the connection, any version."""
+    return session.scalars(
+        select(Exchange)
+        .where(
+            Exchange.connection_id == connection_id,
+            Exchange.document_id == document_id,
+            Exchange.operation == operation,
+        )
+        .order_by(Exchange.id.desc())
+        .limit(1)
+    ).first()

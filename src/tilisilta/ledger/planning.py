@@ -23,6 +23,25 @@ from tilisilta.ledger.outcomes import Category, State
 from tilisilta.store.models import Document, Exchange
 
 
+def unsent(
+    session: Session, connection_id: int, local_kind: str, documents: Sequence[Document]
+) -> tuple[list[Document], list[Document]]:
+    """The documents to send over the connection (never sent, or changed since they were sent)
+    and those already sent as they are, in the order given."""
+    sent_hashes = {
+        local_id: binding.sent_hash
+        for local_id, binding in bindings_of(session, connection_id, local_kind).items()
+    }
+    chosen: list[Document] = []
+    already_sent: list[Document] = []
+    for document in documents:
+        if sent_hashes.get(document.id, "") == document.content_hash:
+            already_sent.append(document)
+        else:
+            chosen.append(document)
+    return chosen, already_sent
+
+
 def first_sends(
     session: Session, connection_id: int, deliverer: Deliverer, documents: Sequence[Document]
 ) -> list[Document]:

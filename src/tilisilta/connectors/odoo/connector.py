@@ -6,36 +6,33 @@ from pydantic import BaseModel
 
 from tilisilta.connectors.base import Connector, FlowContext, FlowResult, FlowSpec, result_of
 from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.connectors.odoo.flows.connection import test_connection
+from tilisilta.connectors.odoo.flows.invoices import pull_invoices
+from tilisilta.connectors.odoo.flows.payments import push_payments
+from tilisilta.connectors.odoo.flows.reconcile import reconcile_invoices
+from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
 from tilisilta.connectors.odoo.options import SANDBOX_URL, OdooOptions, OdooSecrets
 
 
 def _test(ctx: FlowContext) -> ConnectionCheck:
-    from tilisilta.connectors.odoo.connection import test_connection
-
     return test_connection(
         ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
     )
 
 
 def _pull_partners(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.odoo.registers import pull_partners
-
     return result_of(
         pull_partners(ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport)
     )
 
 
 def _pull_products(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.odoo.registers import pull_products
-
     return result_of(
         pull_products(ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport)
     )
 
 
 def _pull_invoices(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.odoo.invoices import pull_invoices
-
     return result_of(
         pull_invoices(
             ctx.store,
@@ -49,8 +46,6 @@ def _pull_invoices(ctx: FlowContext, _params: BaseModel) -> FlowResult:
 
 
 def _check_posted(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.odoo.reconcile import reconcile_invoices
-
     return result_of(
         reconcile_invoices(
             ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
@@ -59,8 +54,6 @@ def _check_posted(ctx: FlowContext, _params: BaseModel) -> FlowResult:
 
 
 def _push_payments(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.odoo.payments import push_payments
-
     report = push_payments(
         ctx.store, ctx.box, ctx.clock, ctx.settings, ctx.connection_name, transport=ctx.transport
     )
@@ -96,4 +89,5 @@ CONNECTOR = Connector(
     default_environment="production",
     test_connection=_test,
     flows={flow.name: flow for flow in FLOWS},
+    commands="tilisilta.cli.odoo:odoo_app",
 )

@@ -6,6 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tilisilta.connectors.base import Connector, FlowContext, FlowResult, FlowSpec, result_of
 from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.connectors.procountor.flows.connection import test_connection
+from tilisilta.connectors.procountor.flows.invoices import send_invoices
+from tilisilta.connectors.procountor.flows.payments import fetch_payments
+from tilisilta.connectors.procountor.flows.registers import fetch_customers, fetch_products
+from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import BASE_URLS, ProcountorOptions, ProcountorSecrets
 
 
@@ -21,16 +26,12 @@ class SendParams(Selection):
 
 
 def _test(ctx: FlowContext) -> ConnectionCheck:
-    from tilisilta.connectors.procountor.flows import test_connection
-
     return test_connection(
         ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
     )
 
 
 def _send_invoices(ctx: FlowContext, params: SendParams) -> FlowResult:
-    from tilisilta.connectors.procountor.flows import send_invoices
-
     summary = send_invoices(
         ctx.store,
         ctx.box,
@@ -50,8 +51,6 @@ def _send_invoices(ctx: FlowContext, params: SendParams) -> FlowResult:
 
 
 def _fetch_payments(ctx: FlowContext, params: Selection) -> FlowResult:
-    from tilisilta.connectors.procountor.payments import fetch_payments
-
     return result_of(
         fetch_payments(
             ctx.store,
@@ -66,8 +65,6 @@ def _fetch_payments(ctx: FlowContext, params: Selection) -> FlowResult:
 
 
 def _fetch_vat_settings(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.procountor.vat_flows import fetch_vat_settings
-
     fetched = fetch_vat_settings(
         ctx.store, ctx.box, ctx.clock, ctx.connection_name, transport=ctx.transport
     )
@@ -75,8 +72,6 @@ def _fetch_vat_settings(ctx: FlowContext, _params: BaseModel) -> FlowResult:
 
 
 def _fetch_customers(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.procountor.registers_flows import fetch_customers
-
     return result_of(
         fetch_customers(
             ctx.store,
@@ -89,8 +84,6 @@ def _fetch_customers(ctx: FlowContext, _params: BaseModel) -> FlowResult:
 
 
 def _fetch_products(ctx: FlowContext, _params: BaseModel) -> FlowResult:
-    from tilisilta.connectors.procountor.registers_flows import fetch_products
-
     return result_of(
         fetch_products(
             ctx.store,
@@ -142,4 +135,5 @@ CONNECTOR = Connector(
     default_environment="test",
     test_connection=_test,
     flows={flow.name: flow for flow in FLOWS},
+    commands="tilisilta.cli.registers:procountor_app",
 )

@@ -27,6 +27,18 @@ _PERIOD_REFUSED = re.compile(
 )
 
 
+class RegisterRefused(ApiError):
+    """A customer or product could not be made right in Procountor; the message says it all."""
+
+
+class PeriodClosed(ApiError):
+    """Procountor refused the invoice for its date; the message names the date and the fix."""
+
+
+class AccountingFailed(ApiError):
+    """The ledger receipt could not be read or written back."""
+
+
 def credentials_refused(detail: str) -> str:
     """Which credential is wrong, as far as the answer tells."""
     lowered = detail.lower()

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tilisilta.connectors.procountor.posting_products import DEFAULT_GROUP
+from tilisilta.connectors.procountor.mapping.posting_products import DEFAULT_GROUP
 from tilisilta.domain.documents import JournalType, VatTreatment
 
 BASE_URLS = {
@@ -17,7 +17,7 @@ BASE_URLS = {
 }
 SECRET_FIELDS = ("client_secret", "api_key")
 # Keys older options held that are runtime state now: the VAT defaults fetched from Procountor
-# (see vat_flows and store.connection_state).
+# (see flows.vat_settings and store.connection_state).
 RUNTIME_KEYS = frozenset({"vat_settings"})
 
 

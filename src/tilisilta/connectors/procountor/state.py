@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tilisilta.connectors.procountor.vat_settings import VatSettings
+from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
 from tilisilta.store import connection_state
 
 VAT_SETTINGS = "vat_settings"  # the company's VAT defaults (GET /vats/default), once fetched

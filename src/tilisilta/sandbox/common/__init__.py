@@ -1,1 +1,2 @@
-"""What every sandbox shares: faults, the in-process transport."""
+"""What every sandbox shares: the base (clock, lock, faults, request log, admin routes, app
+assembly), fault injection, the in-process transport, payment references."""

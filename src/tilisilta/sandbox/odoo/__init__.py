@@ -5,7 +5,8 @@
 shapes it reproduces and §4 for what it is for.
 """
 
-from .recording import LoggedRequest
+from tilisilta.sandbox.common.recording import LoggedRequest
+
 from .sandbox import DemoCredentials, OdooSandbox
 from .server import serve
 

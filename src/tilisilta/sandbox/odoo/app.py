@@ -1,5 +1,5 @@
 """Routes of the Odoo sandbox: ``/jsonrpc``, ``/xmlrpc/2/<service>``, ``/json/2/<model>/<method>``
-(19+), ``/web/version`` and the admin routes under ``/_sandbox``.
+(19+), ``/web/version``, the common admin routes under ``/_sandbox`` and ``records/<model>``.
 
 Each transport is strict the way Odoo is: JSON routes want a JSON ``Content-Type``, a body that
 is not JSON is refused before any call, and every failure inside a call comes back in the
@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tilisilta.sandbox.common.faults import ASGIApp, FaultMiddleware, Message, Receive, Send
+from tilisilta.sandbox.common.faults import ASGIApp, Message, Receive, Send
+from tilisilta.sandbox.common.recording import note_label
 
 from . import services
 from .envelopes import (
@@ -37,7 +38,6 @@ from .envelopes import (
     xmlrpc_fault,
 )
 from .exceptions import AccessDenied, OdooError
-from .recording import RequestRecorder, note_rpc
 from .xmlrpc import dump_fault, dump_result, parse_call
 
 if TYPE_CHECKING:
@@ -53,13 +53,11 @@ _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 def build_app(sb: OdooSandbox) -> Starlette:
     handlers = Handlers(sb)
-    return Starlette(
-        routes=handlers.routes() + admin_routes(sb),
-        middleware=[
-            Middleware(RequestRecorder, sandbox=sb),
-            Middleware(ProxyPages),
-            Middleware(FaultMiddleware, plan=sb.faults, label=call_label),
-        ],
+    return sb.assemble_app(
+        handlers.routes(),
+        admin=admin_routes(sb),
+        middleware=[Middleware(ProxyPages)],
+        fault_label=call_label,
         exception_handlers={HTTPException: handlers.http_error},
     )
 
@@ -203,9 +201,9 @@ class Handlers:
             params = dict(payload.get("params", {}))
             wanted = {k: v for k, v in params.items() if k in ("service", "method", "args")}
             service, method, args = jsonrpc(**wanted)
-            note_rpc(request.scope, f"{service}.{method}")
+            note_label(request.scope, f"{service}.{method}")
             positional = _positional(args)
-            note_rpc(request.scope, _rpc_label(service, method, positional))
+            note_label(request.scope, _rpc_label(service, method, positional))
             result = services.dispatch(self.sb, service, method, positional)
         except Exception as exc:
             _log_unexpected(exc)
@@ -220,7 +218,7 @@ class Handlers:
         where = "xmlrpc"
         try:
             method, params = parse_call(body)
-            note_rpc(request.scope, _rpc_label(service, method, params))
+            note_label(request.scope, _rpc_label(service, method, params))
             where = "object"
             result = services.dispatch(self.sb, service, method, params)
             where = "marshal"
@@ -242,7 +240,7 @@ class Handlers:
         if body and _mimetype(request) not in JSON2_MIMETYPES:
             return self.wrong_media_type(request, "json2", JSON2_MIMETYPES)
         model, method = request.path_params["model"], request.path_params["method"]
-        note_rpc(request.scope, f"{model}.{method}")
+        note_label(request.scope, f"{model}.{method}")
         try:
             uid = self._bearer_uid(request)
             params = _json2_params(body)
@@ -348,24 +346,8 @@ def _is_bare_failure(start: Message) -> bool:
 
 
 def admin_routes(sb: OdooSandbox) -> list[Route]:
-    """Sandbox-only endpoints (no auth; never faulted or recorded)."""
-
-    async def get_faults(request: Request) -> Response:
-        return json_response(sb.faults.to_dict())
-
-    async def put_faults(request: Request) -> Response:
-        try:
-            changes = json.loads(await request.body() or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("the body must be a JSON object")
-            sb.faults.update(changes)
-        except (ValueError, TypeError) as problem:
-            return json_response({"error": str(problem)}, 400)
-        return json_response(sb.faults.to_dict())
-
-    async def requests(request: Request) -> Response:
-        with sb.lock:
-            return json_response(dict(sorted(sb.request_counts.items())))
+    """The Odoo sandbox's own admin endpoint (no auth; never faulted or recorded); the common
+    ones (faults, requests, clock) come from ``sandbox.common.admin``."""
 
     async def records(request: Request) -> Response:
         model = request.path_params["model"]
@@ -379,8 +361,5 @@ def admin_routes(sb: OdooSandbox) -> list[Route]:
         return json_response(rows)
 
     return [
-        Route("/_sandbox/faults", get_faults, methods=["GET"]),
-        Route("/_sandbox/faults", put_faults, methods=["PUT"]),
-        Route("/_sandbox/requests", requests, methods=["GET"]),
         Route("/_sandbox/records/{model}", records, methods=["GET"]),
     ]

@@ -4,20 +4,18 @@ and demos use."""
 from __future__ import annotations
 
 import random
-import threading
-from collections import Counter
 from dataclasses import dataclass
 
 import httpx
 from starlette.applications import Starlette
 
-from tilisilta.clock import Clock, SystemClock
-from tilisilta.sandbox.common.faults import FaultPlan
+from tilisilta.clock import Clock
+from tilisilta.sandbox.common.base import SandboxBase
+from tilisilta.sandbox.common.recording import LoggedRequest
 from tilisilta.sandbox.common.transport import SyncASGITransport
 
 from .app import build_app
 from .orm import Registry, SeedInfo, seed_finnish_company
-from .recording import LoggedRequest
 
 DEMO_COMPANY_NAME = "Tilisilta Demo Oy"
 DEMO_COMPANY_VAT = "FI20774740"
@@ -37,9 +35,10 @@ class DemoCredentials:
     seed: SeedInfo
 
 
-class OdooSandbox:
+class OdooSandbox(SandboxBase[LoggedRequest]):
     """A strict in-memory Odoo. ``app`` serves ``/jsonrpc``, ``/xmlrpc/2/*``, ``/json/2/*`` (19+)
-    and ``/web/version``; ``transport()`` reaches it in-process."""
+    and ``/web/version``; ``transport()`` reaches it in-process. ``request_counts`` counts the
+    requests per RPC call: ``model.method`` for ORM calls, ``service.method`` otherwise."""
 
     base_url = "http://odoo.sandbox"
 
@@ -50,16 +49,10 @@ class OdooSandbox:
         seed: int = 0,
         database: str = "tilisilta",
     ) -> None:
-        self.clock: Clock = clock or SystemClock()
-        self.seed = seed
+        super().__init__(clock=clock, seed=seed, entry=LoggedRequest)
         self.database = database
         self._rng = random.Random(seed)
-        self.lock = threading.RLock()
         self.registry = Registry(version=version, clock=self.clock)
-        self.faults = FaultPlan(seed=seed)
-        self.request_log: list[LoggedRequest] = []
-        #: Requests per RPC call: ``model.method`` for ORM calls, ``service.method`` otherwise.
-        self.request_counts: Counter[str] = Counter()
         self._transports: list[SyncASGITransport] = []
         self.app: Starlette = build_app(self)
 
@@ -127,11 +120,3 @@ class OdooSandbox:
             transports, self._transports = self._transports, []
         for transport in transports:
             transport.close()
-
-    # --- inspection ------------------------------------------------------------------------
-
-    def record(self, entry: LoggedRequest) -> None:
-        with self.lock:
-            self.request_log.append(entry)
-            if entry.rpc:
-                self.request_counts[entry.rpc] += 1

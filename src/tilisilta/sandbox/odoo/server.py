@@ -24,5 +24,8 @@ def serve(host: str = "127.0.0.1", port: int = 8069, version: int = 17, seed: in
     print(f"  company_id:  {creds.company_id}")
     print("  sandbox-only secret (valid nowhere but this process):")
     print(f"  api_key:     {creds.api_key}")
-    print(f"  admin:       {base}/_sandbox/ (faults, requests, records/<model>)")
+    print(
+        f"  admin:       {base}/_sandbox/ (faults, requests, requests/log, clock,"
+        " clock/advance, records/<model>)"
+    )
     uvicorn.run(sb.app, host=host, port=port, log_level="warning")

@@ -1,4 +1,5 @@
-"""Routes of the Procountor sandbox under ``/api`` (plus the admin routes from ``admin``).
+"""Routes of the Procountor sandbox under ``/api``, assembled with the admin routes (the common
+ones and those from ``admin``) on the shared sandbox base.
 
 Handlers are thin: authenticate, read the body, then do the work under the sandbox lock (state is
 shared by every event loop that calls the app, e.g. several in-process clients).
@@ -11,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tilisilta.sandbox.common.faults import FaultMiddleware
+from tilisilta.sandbox.common.recording import route_label
 
 from . import enums, invoices, ledger, paging
 from . import errors as e
@@ -27,7 +27,6 @@ from .errors import ApiError
 from .handlers import Handlers
 from .jsonio import JSONResponse
 from .payment_api import PaymentApi
-from .recording import RequestRecorder
 from .register_api import RegisterApi
 from .state import SandboxCompany
 
@@ -48,23 +47,14 @@ def build_app(sb: ProcountorSandbox) -> Starlette:
         + RegisterApi(sb).routes()
         + PaymentApi(sb).routes()
         + AttachmentApi(sb).routes()
-        + admin_routes(sb)
     )
-    return Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(RequestRecorder, sandbox=sb),
-            Middleware(
-                FaultMiddleware,
-                plan=sb.faults,
-                error_body=fault_error_body,
-                throttle_body=THROTTLE_BODY,
-            ),
-        ],
-        exception_handlers={
-            ApiError: _api_error,
-            HTTPException: _http_error,
-        },
+    return sb.assemble_app(
+        routes,
+        admin=admin_routes(sb),
+        request_label=route_label,
+        error_body=fault_error_body,
+        throttle_body=THROTTLE_BODY,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
 
 

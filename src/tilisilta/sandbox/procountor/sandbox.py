@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import copy
 import random
-import threading
 import uuid
-from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.applications import Starlette
 
-from tilisilta.clock import Clock, SystemClock
-from tilisilta.sandbox.common.faults import FaultPlan
+from tilisilta.clock import Clock
+from tilisilta.sandbox.common.base import SandboxBase
 
 from . import payments, webhooks
 from . import products as product_register
@@ -25,7 +23,6 @@ from .attachments import metas as attachment_metas
 from .errors import ApiError
 from .invoices import read
 from .ratelimit import RateLimiter
-from .recording import LoggedRequest
 from .state import AccessToken, ApiKey, SandboxClient, SandboxCompany, new_company, timestamp
 from .webhooks import Delivery
 
@@ -35,23 +32,31 @@ DEFAULT_RATE_PER_SECOND = 20.0
 DEMO_REDIRECT_URI = "http://localhost:8080/procountor/callback"
 
 
-class ProcountorSandbox:
+class LoggedRequest(NamedTuple):
+    """A request in ``request_log``: three fields (tests unpack them), counted in
+    ``request_counts`` under ``METHOD /route/{template}``."""
+
+    method: str
+    path: str
+    status: int
+
+
+def _entry(method: str, path: str, label: str, status: int) -> LoggedRequest:
+    return LoggedRequest(method, path, status)
+
+
+class ProcountorSandbox(SandboxBase[LoggedRequest]):
     """A strict in-memory Procountor. ``app`` serves the API under ``/api``."""
 
     def __init__(self, clock: Clock | None = None, seed: int = 0) -> None:
-        self.clock: Clock = clock or SystemClock()
-        self.seed = seed
+        super().__init__(clock=clock, seed=seed, entry=_entry)
         self._rng = random.Random(seed)
-        self.faults = FaultPlan(seed=seed)
-        self.lock = threading.RLock()
         self.clients: dict[str, SandboxClient] = {}
         self.api_keys: dict[str, ApiKey] = {}
         self.tokens: dict[str, AccessToken] = {}
         self.companies: dict[int, SandboxCompany] = {}
         self._next_company_id = 10_001
         self.rate_limiter = RateLimiter(self.clock, self.faults, DEFAULT_RATE_PER_SECOND)
-        self.request_log: list[LoggedRequest] = []
-        self.request_counts: Counter[str] = Counter()
         #: Webhook pushes land here unless ``webhook_sender`` is replaced (no network by default).
         self.webhook_outbox: list[tuple[str, dict[str, Any]]] = []
         #: Pushes whose sender raised: (url, body, the exception's repr).
@@ -299,11 +304,6 @@ class ProcountorSandbox:
         """The metadata of every attachment of a company, by id."""
         with self.lock:
             return attachment_metas(self.companies[company_id])
-
-    def record(self, entry: LoggedRequest, template: str) -> None:
-        with self.lock:
-            self.request_log.append(entry)
-            self.request_counts[template] += 1
 
 
 def _decimal(amount: Any) -> Decimal:

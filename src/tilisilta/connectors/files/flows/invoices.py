@@ -1,0 +1,53 @@
+"""Importing invoices from a file into the hub: parse, check against the domain rules, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tilisilta.clock import Clock, today
+from tilisilta.connectors.files.mapping.invoices import ImportResult, parse_invoice_file
+from tilisilta.domain.validation import Problem, Severity, ValidationContext, validate_invoice
+from tilisilta.store.companies import find_company, seller_of
+from tilisilta.store.documents import Upsert, all_invoices, invoice_totals, upsert_invoice
+from tilisilta.store.engine import Store
+
+
+@dataclass
+class ImportReport:
+    source: str
+    seen: int = 0
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)  # could not be read: not stored
+    held: list[Problem] = field(default_factory=list)  # rule findings on stored documents
+
+
+def import_invoices(store: Store, clock: Clock, *, company: str, path: Path) -> ImportReport:
+    """Every document is checked; readable ones are stored (a new version when changed), and the
+    domain rules' findings are reported now so nobody waits for the send to learn of them."""
+    parsed: ImportResult = parse_invoice_file(path)
+    report = ImportReport(
+        source=str(path),
+        seen=parsed.seen,
+        refused=[p for p in parsed.problems if p.severity is Severity.ERROR],
+        held=[p for p in parsed.problems if p.severity is Severity.WARNING],
+    )
+    now = clock.now()
+    with store.session() as session:
+        owner = find_company(session, company)
+        known = invoice_totals(all_invoices(session, owner.id))
+        known.update({inv.number: inv.gross_total for inv in parsed.invoices})
+        context = ValidationContext(
+            today=today(clock),
+            seller=seller_of(owner),
+            known_invoices=known,
+        )
+        for invoice in parsed.invoices:
+            _doc, status = upsert_invoice(session, owner.id, invoice, now)
+            {Upsert.NEW: report.new, Upsert.CHANGED: report.changed}.get(
+                status, report.unchanged
+            ).append(invoice.number)
+            report.held.extend(validate_invoice(invoice, context))
+    return report

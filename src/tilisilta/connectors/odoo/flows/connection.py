@@ -1,0 +1,115 @@
+"""Opening an Odoo connection's client and testing it: version, credentials, company access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.base import require_kind
+from tilisilta.connectors.common import ConnectionCheck
+from tilisilta.connectors.odoo.client import OdooClient
+from tilisilta.connectors.odoo.client.errors import describe
+from tilisilta.connectors.odoo.mapping.records import business_id_from, text
+from tilisilta.connectors.odoo.options import OdooOptions, OdooSecrets
+from tilisilta.connectors.odoo.state import save_version
+from tilisilta.crypto import SecretBox
+from tilisilta.http.errors import RemoteError
+from tilisilta.store.companies import find_connection
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Company, Connection
+
+SUPPORTED_VERSIONS = (16, 17, 18, 19)
+
+
+def open_client(
+    connection: Connection,
+    box: SecretBox,
+    clock: Clock,
+    transport: httpx.BaseTransport | None = None,
+) -> tuple[OdooClient, OdooOptions]:
+    require_kind(connection, "odoo")
+    options = OdooOptions.model_validate(connection.options)
+    secrets = OdooSecrets.model_validate(box.open(connection.secrets))
+    client = OdooClient(
+        connection.base_url,
+        database=options.database,
+        login=options.login,
+        api_key=secrets.api_key,
+        clock=clock,
+        transport=transport,
+        protocol=options.protocol,
+        rate_limit_per_second=options.rate_limit_per_second,
+        timeout=options.timeout_seconds,
+    )
+    return client, options
+
+
+def company_context(options: OdooOptions) -> dict[str, Any]:
+    """Every call names the company explicitly: never the user's default company."""
+    return {"allowed_company_ids": [options.odoo_company_id], "active_test": False}
+
+
+def test_connection(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> ConnectionCheck:
+    """Read the version, log in, and read the mapped company; say plainly what is wrong."""
+    with store.session() as session:
+        connection = find_connection(session, name)
+        company = session.get_one(Company, connection.company_id)
+        client, options = open_client(connection, box, clock, transport)
+        business_id, base_url, connection_id = (
+            company.business_id,
+            connection.base_url,
+            connection.id,
+        )
+    check = ConnectionCheck(ok=False)
+    try:
+        major, minor = client.version
+        check.lines.append(f"Odoo {major}.{minor} at {base_url}, database {options.database!r}")
+        if major not in SUPPORTED_VERSIONS:
+            check.lines.append(
+                f"Odoo {major} is not one of the versions the hub supports "
+                f"({', '.join(map(str, SUPPORTED_VERSIONS))})"
+            )
+            return check
+        uid = client.uid
+        check.lines.append(
+            f"Logged in as {options.login!r} (user id {uid}) over "
+            f"{'JSON-2' if client.uses_json2 else 'JSON-RPC'}"
+        )
+        companies = client.read(
+            "res.company",
+            [options.odoo_company_id],
+            ["name", "vat", "company_registry", "currency_id"],
+            context=company_context(options),
+        )
+    except RemoteError as exc:
+        check.lines.append(describe(exc, f"use Odoo company {options.odoo_company_id}"))
+        return check
+    finally:
+        client.close()
+    remote = companies[0]
+    remote_id = business_id_from(text(remote.get("company_registry")), text(remote.get("vat")))
+    check.lines.append(
+        f"Company: {remote.get('name')} (Odoo id {options.odoo_company_id}, "
+        f"business ID {remote_id or 'not set'})"
+    )
+    if remote_id and remote_id != business_id:
+        check.lines.append(
+            f"Odoo company {options.odoo_company_id} has business ID {remote_id}, but this "
+            f"connection's company has {business_id}: map the connection to the right Odoo "
+            "company with --odoo-company"
+        )
+        return check
+    check.ok = True
+    with store.session() as session:
+        session.get_one(Connection, connection_id).state = "validated"
+        save_version(session, connection_id, f"{major}.{minor}", clock.now())
+    return check

@@ -1,0 +1,169 @@
+"""Odoo flows: pulling partners (customers) and products into the hub's registers.
+
+The same incremental ``(write_date, id)`` reads as invoices. Only companies and people that are
+customers (or invoiced) are taken; a product is keyed by its internal reference (default_code),
+so one without a reference is counted and left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from sqlalchemy.orm import Session
+
+from tilisilta.clock import Clock
+from tilisilta.connectors.odoo.client import OdooClient
+from tilisilta.connectors.odoo.client.errors import describe
+from tilisilta.connectors.odoo.flows.connection import company_context, open_client
+from tilisilta.connectors.odoo.flows.invoices import PARTNER_FIELDS
+from tilisilta.connectors.odoo.flows.pulling import pull_changes
+from tilisilta.connectors.odoo.mapping.records import decimal, m2o_name, text, to_party
+from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import Document as Canonical
+from tilisilta.domain.documents import Product
+from tilisilta.domain.units import unit_code
+from tilisilta.http.errors import RemoteError
+from tilisilta.store.companies import find_connection
+from tilisilta.store.documents import Upsert
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Document
+from tilisilta.store.registers import upsert_party, upsert_product
+
+PRODUCT_FIELDS = ("default_code", "name", "lst_price", "uom_id", "taxes_id", "active", "company_id")
+
+
+@dataclass
+class RegisterPull:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)  # records left out, and why
+    aborted: str | None = None
+
+
+def pull_partners(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> RegisterPull:
+    """Customer companies (commercial partners) changed since the last pull, as parties."""
+
+    def read(client: OdooClient, options: OdooOptions) -> tuple[str, list[Any], list[str]]:
+        domain: list[Any] = [
+            ("parent_id", "=", False),
+            ("customer_rank", ">", 0),
+            ("active", "=", True),
+            "|",
+            ("company_id", "=", False),
+            ("company_id", "=", options.odoo_company_id),
+        ]
+        return "res.partner", domain, client.available("res.partner", PARTNER_FIELDS)
+
+    return _pull(store, box, clock, name, transport, read, to_party, upsert_party)
+
+
+def pull_products(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> RegisterPull:
+    """Saleable products changed since the last pull, keyed by their internal reference."""
+
+    def read(client: OdooClient, options: OdooOptions) -> tuple[str, list[Any], list[str]]:
+        domain: list[Any] = [
+            ("sale_ok", "=", True),
+            ("active", "=", True),
+            "|",
+            ("company_id", "=", False),
+            ("company_id", "=", options.odoo_company_id),
+        ]
+        return "product.product", domain, client.available("product.product", PRODUCT_FIELDS)
+
+    def keep(record: Mapping[str, Any], countries: Mapping[int, str]) -> Product:
+        code = text(record.get("default_code"))
+        if code is None:
+            raise LookupError(
+                f"product {record.get('name')!r} (Odoo id {record['id']}) has no internal "
+                "reference: give it one in Odoo to have it in the hub"
+            )
+        unit_name = m2o_name(record.get("uom_id")) or "Units"
+        return Product(
+            code=code,
+            name=text(record.get("name")) or code,
+            unit=unit_code(unit_name) or "C62",
+            unit_price=decimal(record.get("lst_price")),
+        )
+
+    return _pull(store, box, clock, name, transport, read, keep, upsert_product)
+
+
+Reader = Callable[[OdooClient, OdooOptions], tuple[str, list[Any], list[str]]]
+T = TypeVar("T", bound=Canonical)
+
+
+def _pull(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    name: str,
+    transport: httpx.BaseTransport | None,
+    read: Reader,
+    keep: Callable[[Mapping[str, Any], Mapping[int, str]], T],
+    upsert: Callable[[Session, int, T, datetime], tuple[Document, Upsert]],
+) -> RegisterPull:
+    with store.session() as session:
+        connection = find_connection(session, name)
+        connection_id, company_id = connection.id, connection.company_id
+        client, options = open_client(connection, box, clock, transport)
+    report = RegisterPull()
+    context = company_context(options)
+    try:
+        model, domain, fields = read(client, options)
+        countries = {
+            int(c["id"]): str(c["code"])
+            for c in client.search_read("res.country", [], ["code"], context=context)
+        }
+
+        def store_page(session: Session, rows: list[dict[str, Any]]) -> None:
+            for row in rows:
+                try:
+                    record = keep(row, countries)
+                except LookupError as exc:
+                    report.skipped.append(str(exc))
+                    continue
+                _, change = upsert(session, company_id, record, clock.now())
+                if change is Upsert.NEW:
+                    report.new += 1
+                elif change is Upsert.CHANGED:
+                    report.changed += 1
+                else:
+                    report.unchanged += 1
+
+        pull_changes(
+            store,
+            connection_id,
+            client,
+            options,
+            clock,
+            model,
+            domain,
+            fields,
+            prepare=lambda rows: rows,
+            keep=store_page,
+        )
+    except RemoteError as exc:
+        report.aborted = describe(exc, "read the registers")
+    finally:
+        client.close()
+    return report

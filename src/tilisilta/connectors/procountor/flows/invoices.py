@@ -1,0 +1,417 @@
+"""Procountor flow: sending sales invoices and credit notes, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+import httpx
+
+from tilisilta.clock import Clock, today
+from tilisilta.connectors.common import books_mismatch, transport_outcome
+from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.connectors.procountor.errors import (
+    AccountingFailed,
+    PeriodClosed,
+    RegisterRefused,
+    credentials_refused,
+    describe_failure,
+    explain_refusal,
+    period_closed,
+    period_refused,
+    too_many_calls,
+)
+from tilisilta.connectors.procountor.flows.accounting import apply_row_accounting, read_catalog
+from tilisilta.connectors.procountor.flows.attachments import attach_pdf
+from tilisilta.connectors.procountor.flows.connection import WRONG_KEY, business_id_of, open_client
+from tilisilta.connectors.procountor.flows.registers_sync import ProcountorRegisters
+from tilisilta.connectors.procountor.mapping.accounting import (
+    AccountingCatalog,
+    accounting_problems,
+)
+from tilisilta.connectors.procountor.mapping.company_facts import CompanyFacts, company_facts
+from tilisilta.connectors.procountor.mapping.invoices import (
+    RegisterLinks,
+    check_invoice,
+    to_procountor_invoice,
+)
+from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
+from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.procountor.state import load_vat_settings
+from tilisilta.crypto import SecretBox
+from tilisilta.domain.documents import Invoice
+from tilisilta.domain.validation import (
+    Problem,
+    Severity,
+    ValidationContext,
+    document_label,
+    validate_invoice,
+)
+from tilisilta.fixes import fix
+from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
+from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
+from tilisilta.ledger.exchanges import exchanges_with_refs
+from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
+from tilisilta.ledger.planning import unsent
+from tilisilta.ledger.protocol import DeliveryRunner
+from tilisilta.settings import Settings
+from tilisilta.store.companies import find_connection, seller_of
+from tilisilta.store.documents import (
+    INVOICE,
+    all_invoices,
+    invoice_totals,
+    invoices_by_number,
+    load_invoice,
+)
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Company, Document
+
+SEND_INVOICE = "procountor.send_invoice"
+
+
+# -- sending invoices ---------------------------------------------------------------------
+class RegisterSync(Protocol):
+    """Makes sure Procountor's customer and product registers hold what an invoice refers to."""
+
+    def links_for(self, invoice: Invoice) -> RegisterLinks:
+        """Create or update the customer and products as the connection's options say; the ids
+        to link the invoice to. Raises ApiError (or a subclass) with a plain message."""
+        ...
+
+    def problems(self, invoice: Invoice) -> list[Problem]:
+        """Data issues to report before any call (e.g. a customer without a customer number)."""
+        ...
+
+
+@contextmanager
+def _dated(day: date) -> Iterator[None]:
+    """A refusal because of the invoice date's period, as :class:`PeriodClosed`."""
+    try:
+        yield
+    except AuthenticationFailed:
+        raise
+    except ApiError as exc:
+        if period_refused(exc):
+            raise PeriodClosed(exc.status, period_closed(day, exc.message)) from exc
+        raise
+
+
+class InvoiceDeliverer:
+    operation = SEND_INVOICE
+    local_kind = INVOICE
+    remote_name = "Procountor"
+    on_change = OnChange.DATA_ISSUE  # a sent Procountor invoice cannot be changed
+    serialization_key: str | None = None
+
+    def __init__(
+        self,
+        client: ProcountorClient,
+        options: ProcountorOptions,
+        *,
+        business_id: str,
+        facts: CompanyFacts,
+        context: ValidationContext,
+        registers: RegisterSync | None = None,
+        catalog: AccountingCatalog | None = None,
+        vat: VatSettings | None = None,
+    ) -> None:
+        self.business_id = business_id
+        self.catalog = catalog or AccountingCatalog()
+        self.client = client
+        self.options = options
+        self.facts = facts
+        self.bank_account = options.bank_account or facts.default_iban or ""
+        self.context = context
+        self.registers = registers
+        self.vat = vat  # the company's VAT defaults as last fetched (connection state)
+
+    def check(self, document: Document) -> DataIssue | None:
+        invoice = load_invoice(document)
+        problems = [
+            p for p in validate_invoice(invoice, self.context) if p.severity is Severity.ERROR
+        ]
+        problems += check_invoice(invoice, self.options, self.facts, vat=self.vat)
+        if self.registers is not None:
+            problems += self.registers.problems(invoice)
+        if any(line.coded for line in invoice.lines):
+            problems += accounting_problems(
+                invoice, self.catalog, create_items=self.options.create_dimension_items
+            )
+        if not problems:
+            return None
+        return DataIssue(
+            message="\n".join(str(p) for p in problems),
+            problems=[p.model_dump(mode="json") for p in problems],
+        )
+
+    def prove_company(self) -> None:
+        info = self.client.company()
+        remote_id = business_id_of(info.get("businessIdentifier"))
+        mismatch = books_mismatch(
+            "Procountor", str(info.get("name")), remote_id, self.business_id, WRONG_KEY
+        )
+        if mismatch:
+            raise RunAborted(mismatch)
+
+    def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
+        """One pass over the company's invoices in the documents' date range (200 a page):
+        those whose ``originalInvoiceNumber`` is one of ours are already there."""
+        dates = [load_invoice(d).invoice_date for d in documents]
+        wanted = {d.ref: d.id for d in documents}
+        found: dict[int, str] = {}
+        for row in self.client.sales_invoices_between(min(dates), max(dates)):
+            doc_id = wanted.get(str(row.get("originalInvoiceNumber")))
+            if doc_id is not None:  # the oldest is the original, as in find_existing
+                found.setdefault(doc_id, str(row["id"]))
+        return found
+
+    def changed_after_delivery(self, document: Document, external_id: str) -> str:
+        return (
+            f"changed after it was sent (Procountor invoice id {external_id}); a sent Procountor "
+            "invoice cannot be updated, so nothing was resent: correct it by hand in Procountor "
+            "or issue a credit note"
+        )
+
+    def find_existing(self, attempt: Attempt) -> str | None:
+        found = self.client.find_sales_invoices(attempt.document.ref)
+        if not found:
+            return None
+        # Several can exist only if someone created copies by hand; the oldest is the original.
+        return str(min(int(f["id"]) for f in found))
+
+    def deliver(self, attempt: Attempt) -> Outcome:
+        invoice = load_invoice(attempt.document)
+        if attempt.external_id is None:
+            links = self.registers.links_for(invoice) if self.registers else RegisterLinks()
+            payload = to_procountor_invoice(
+                invoice, self.options, bank_account=self.bank_account, links=links
+            )
+            with _dated(invoice.invoice_date):
+                created = self.client.create_invoice(payload)
+            attempt.checkpoint(
+                str(created["id"]),
+                status=created.get("status", "UNFINISHED"),
+                number=created.get("invoiceNumber"),
+                channel=created.get("invoiceChannel", payload["invoiceChannel"]),
+                receipt=created.get("ledgerReceiptId"),
+            )
+        assert attempt.external_id is not None
+        if attempt.reconcile_required or "status" not in attempt.progress:
+            remote = self.client.get_invoice(attempt.external_id)
+            attempt.checkpoint(
+                status=remote.get("status"),
+                number=remote.get("invoiceNumber"),
+                channel=remote.get("invoiceChannel"),
+                receipt=remote.get("ledgerReceiptId"),
+            )
+        status = attempt.progress["status"]
+        coded = any(line.coded for line in invoice.lines)
+        if coded and status == "UNFINISHED" and not attempt.progress.get("accounted"):
+            apply_row_accounting(self.client, invoice, attempt.progress["receipt"], self.catalog)
+            attempt.checkpoint(accounted=True)
+        if invoice.pdf and self.options.attach_pdf and "pdf" not in attempt.progress:
+            warning = attach_pdf(
+                self.client,
+                invoice,
+                attempt.external_id,
+                send_with_invoice=self.options.pdf_send_with_invoice,
+                shrink=self.options.shrink_pdf,
+            )
+            # Tried once only: a lost answer may still have attached it, and a copy twice is
+            # worse than a warning asking a person to look.
+            attempt.checkpoint(pdf=warning or "attached")
+        wanted = self.options.sending
+        if wanted in ("approve", "approve_and_send") and status == "UNFINISHED":
+            with _dated(invoice.invoice_date):
+                self.client.approve_invoice(attempt.external_id)
+            # Approval leads to APPROVED for invoices Procountor will not send, else NOT_SENT.
+            status = "APPROVED" if attempt.progress.get("channel") == "NO_SENDING" else "NOT_SENT"
+            attempt.checkpoint(status=status)
+        if wanted == "approve_and_send" and status == "NOT_SENT":
+            with _dated(invoice.invoice_date):
+                self.client.send_invoice(attempt.external_id)
+            status = "SENT"
+            attempt.checkpoint(status=status)
+        number = attempt.progress.get("number")
+        label = document_label(invoice)
+        pdf = attempt.progress.get("pdf")
+        return Delivered(
+            attempt.external_id,
+            note=f"{label} is Procountor invoice {number or '?'} (id {attempt.external_id}), "
+            f"{status}" + ("; PDF copy attached" if pdf == "attached" else ""),
+            warning=pdf if pdf not in (None, "attached") else None,
+        )
+
+    def explain(self, error: Exception) -> Outcome:
+        if isinstance(error, AuthenticationFailed):
+            raise RunAborted(credentials_refused(error.message)) from error
+        if isinstance(error, AccountingFailed | RegisterRefused | PeriodClosed):
+            return Refused(error.message)
+        if isinstance(error, TooManyCalls):
+            return RetryLater(
+                too_many_calls(
+                    error,
+                    rate_limit=self.options.rate_limit_per_second,
+                    then="the hub tries again by itself a few times; after that, retry the "
+                    f"exchange {fix('exchange.retry')} (its id is in {fix('log')})",
+                ),
+                error.retry_after,
+            )
+        if isinstance(error, ApiError):
+            if error.status == 409:
+                return RetryLater(f"Procountor reported a conflict: {error.message}")
+            return Refused(explain_refusal(error, "take the invoice"))
+        return transport_outcome(error)
+
+
+@dataclass
+class SendLine:
+    number: str
+    state: str
+    external_id: str | None
+    message: str | None
+
+
+@dataclass
+class SendSummary:
+    lines: list[SendLine] = field(default_factory=list)
+    unknown_numbers: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    aborted: str | None = None
+
+    def count(self, state: str) -> int:
+        return sum(1 for line in self.lines if line.state == state)
+
+
+def send_invoices(
+    store: Store,
+    box: SecretBox,
+    clock: Clock,
+    settings: Settings,
+    *,
+    connection_name: str,
+    numbers: list[str] | None = None,
+    all_unsent: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    workers: int = 4,
+    on_planned: Callable[[int], None] | None = None,
+    on_done: Callable[[int, str], None] | None = None,
+) -> SendSummary:
+    """Send the named invoices, or all unsent ones, exactly once each."""
+    summary = SendSummary()
+    with store.session() as session:
+        connection = find_connection(session, connection_name)
+        company = session.get_one(Company, connection.company_id)
+        client, options = open_client(connection, box, clock, transport)
+        vat = load_vat_settings(session, connection.id)
+        everything = all_invoices(session, company.id)
+        if numbers:
+            chosen = invoices_by_number(session, company.id, numbers)
+            found = {d.ref for d in chosen}
+            summary.unknown_numbers = [n for n in numbers if n not in found]
+        elif all_unsent:
+            # Never sent, or changed since (the plan reports the latter).
+            chosen, already_sent = unsent(session, connection.id, INVOICE, everything)
+            summary.already_sent.extend(d.ref for d in already_sent)
+        else:
+            chosen = []
+        known = invoice_totals(everything)
+        connection_id = connection.id
+        seller = seller_of(company)
+    try:
+        try:
+            facts = read_company_facts(client)
+            catalog = read_catalog(client) if _any_coded(chosen) else AccountingCatalog()
+        except RemoteError as exc:
+            summary.aborted = describe_failure(
+                exc, "give the company's settings", rate_limit=options.rate_limit_per_second
+            )
+            return summary
+        bank_problem = _bank_account_problem(options, facts)
+        if bank_problem:
+            summary.aborted = bank_problem
+            return summary
+        bank_account = options.bank_account or facts.default_iban or ""
+        context = ValidationContext(
+            today=today(clock),
+            seller=seller.model_copy(update={"iban": bank_account}),
+            known_invoices=known,
+        )
+        registers = None
+        if options.create_customers or options.create_products or options.posting_products:
+            registers = ProcountorRegisters.prepare(
+                store,
+                clock,
+                client,
+                options,
+                connection_id=connection_id,
+                connection_name=connection_name,
+                company_id=company.id,
+            )
+        deliverer = InvoiceDeliverer(
+            client,
+            options,
+            business_id=seller.business_id,
+            facts=facts,
+            context=context,
+            catalog=catalog,
+            registers=registers,
+            vat=vat,
+        )
+        runner = DeliveryRunner(
+            store,
+            clock,
+            connection_id=connection_id,
+            deliverer=deliverer,
+            lease_seconds=settings.send_lease_seconds,
+            max_attempts=settings.max_attempts,
+        )
+        try:
+            exchange_ids = runner.plan(chosen)
+        except RunAborted as abort:
+            summary.aborted = str(abort)
+            return summary
+        if on_planned is not None:
+            on_planned(len(exchange_ids))
+        report = runner.run(exchange_ids, workers=workers, on_done=on_done)
+        summary.aborted = report.aborted
+    finally:
+        client.close()
+    with store.session() as session:
+        handled = set()
+        for exchange, ref in exchanges_with_refs(session, exchange_ids):
+            handled.add(exchange.document_id)
+            summary.lines.append(
+                SendLine(ref, exchange.state, exchange.external_id, exchange.error)
+            )
+        summary.already_sent.extend(d.ref for d in chosen if d.id not in handled)
+    return summary
+
+
+def read_company_facts(client: ProcountorClient) -> CompanyFacts:
+    """The company's bank accounts and accounting periods, read once per run."""
+    return company_facts(client.bank_accounts(), client.fiscal_years())
+
+
+def _any_coded(documents: list[Document]) -> bool:
+    """Whether any row carries its own account or dimensions (then the run reads the catalog)."""
+    return any(
+        line.get("account") or line.get("dimensions")
+        for doc in documents
+        for line in doc.payload.get("lines", [])
+    )
+
+
+def _bank_account_problem(options: ProcountorOptions, facts: CompanyFacts) -> str | None:
+    if not facts.ibans:
+        return "the Procountor company has no bank account: add one in Procountor first"
+    wanted = (options.bank_account or "").replace(" ", "")
+    if wanted and wanted not in facts.ibans:
+        return (
+            f"bank account {options.bank_account} is not one of the Procountor company's accounts "
+            f"({', '.join(facts.ibans)}): correct the connection's bank account"
+        )
+    return None
