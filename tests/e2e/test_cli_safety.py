@@ -139,3 +139,20 @@ def test_exit_codes_tell_done_from_left_for_a_person(
     assert unknown.exit_code == 3 and "No invoice NOPE-404 in the hub" in unknown.output
     nowhere = runner.invoke(app, ["send", "invoices", "1", "--connection", "nope"])
     assert nowhere.exit_code == 1
+
+
+def test_a_vat_status_the_company_does_not_have_is_refused(
+    served: Served, env: dict[str, str]
+) -> None:
+    url, _sandbox, creds = served
+    runner = CliRunner()
+    assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
+    assert add_procountor(runner, url, creds).exit_code == 0
+    early = runner.invoke(app, ["connection", "vat-status", "pc", "eu_services", "7"])
+    assert early.exit_code == 1 and "fetch-vat pc" in one_line(early.output)
+    assert runner.invoke(app, ["connection", "fetch-vat", "pc"]).exit_code == 0
+    wrong = runner.invoke(app, ["connection", "vat-status", "pc", "eu_services", "99"])
+    assert wrong.exit_code == 1
+    assert "VAT status 99 is not one of the company's" in one_line(wrong.output)
+    right = runner.invoke(app, ["connection", "vat-status", "pc", "eu_services", "7"])
+    assert right.exit_code == 0, right.output

@@ -328,6 +328,19 @@ def connection_vat_status(name: str, treatment: VatTreatment, status: int) -> No
         with rt.store.session() as session:
             c = repo.find_connection(session, name)
             require_kind(c, "procountor", "map VAT statuses")
+            known = load_vat_settings(session, c.id)
+            if known is None:
+                raise fail(
+                    f"the VAT statuses of {name}'s Procountor company are not known yet: read "
+                    f"them with `tilisilta connection fetch-vat {name}`, then map"
+                )
+            if all(s.status != status for s in known.statuses):
+                have = ", ".join(known.describe(s.status) for s in known.statuses)
+                raise fail(
+                    f"VAT status {status} is not one of the company's in Procountor ({have}); "
+                    f"if it was added since, read them again with "
+                    f"`tilisilta connection fetch-vat {name}`"
+                )
             options = ProcountorOptions.model_validate(c.options)
             options.vat_statuses[treatment.value] = status
             c.options = options.model_dump(mode="json")
