@@ -10,6 +10,7 @@ import pytest
 
 from tests.factories import credit_note, invoice
 from tilisilta.cli.fixes import shown
+from tilisilta.connectors.procountor.errors import explain_refusal
 from tilisilta.connectors.procountor.mapping.invoices import (
     check_invoice,
     payment_reference,
@@ -17,6 +18,7 @@ from tilisilta.connectors.procountor.mapping.invoices import (
 )
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.domain.documents import Invoice
+from tilisilta.http.errors import ApiError
 from tilisilta.http.jsonwire import decode_json, encode_json
 
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -142,3 +144,14 @@ def test_a_rate_the_company_does_not_use_is_named_with_the_rates_in_use() -> Non
     [rate] = [p for p in problems if p.rule == "procountor_vat_rate"]
     assert rate.field == "lines[2].vat_rate"
     assert "13.5 % is not in use" in rate.message and "0, 25.5" in rate.message
+
+
+def test_procountors_field_paths_are_said_in_our_line_numbers() -> None:
+    refused = ApiError(
+        400,
+        "invoiceRows[1].discountPercent: INVALID_VALUE; counterParty.address.street: TOO_LONG",
+    )
+    said = explain_refusal(refused, "take the invoice")
+    assert "line 2 discount: INVALID_VALUE" in said
+    assert "customer address street: TOO_LONG" in said
+    assert "invoiceRows" not in said and "counterParty" not in said

@@ -59,8 +59,41 @@ def credentials_refused(detail: str) -> str:
     )
 
 
+_ROW = re.compile(r"invoiceRows\[(\d+)\](?:\.(\w+))?")
+_PARTY = re.compile(r"counterParty(?:\.(\w+))*")
+_WORDS = {
+    "product": "description",
+    "productCode": "product code",
+    "quantity": "quantity",
+    "unit": "unit",
+    "unitPrice": "unit price",
+    "discountPercent": "discount",
+    "vatPercent": "VAT rate",
+    "vatStatus": "VAT status",
+    "comment": "comment",
+    "startDate": "start date",
+    "endDate": "end date",
+}
+
+
+def in_our_words(detail: str) -> str:
+    """Procountor's field paths as a bookkeeper reads them: ``invoiceRows[1].discountPercent``
+    (counted from 0) is line 2's discount on our invoice."""
+
+    def row(match: re.Match[str]) -> str:
+        field = match.group(2)
+        where = f"line {int(match.group(1)) + 1}"
+        return f"{where} {_WORDS.get(field, field)}" if field else where
+
+    def party(match: re.Match[str]) -> str:
+        parts = match.group(0).split(".")[1:]
+        return " ".join(["customer", *parts]) if parts else "customer"
+
+    return _PARTY.sub(party, _ROW.sub(row, detail))
+
+
 def explain_refusal(error: ApiError, action: str) -> str:
-    detail = error.message
+    detail = in_our_words(error.message)
     known = [text for code, text in CODES.items() if code in detail]
     if error.status == 403:
         return (
