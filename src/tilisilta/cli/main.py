@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from typing import Annotated
 
 import typer
 
 from tilisilta.cli import companies, demo, exchanges, payments, sandbox, sending
 from tilisilta.cli.guard import GuardedGroup
-from tilisilta.cli.runtime import console, runtime
+from tilisilta.cli.runtime import console, fail, runtime
 from tilisilta.connectors.registry import connector, kinds
 
 app = typer.Typer(
@@ -49,3 +50,25 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     console.print(
         f"Database at {revision}: {store.engine.url.render_as_string(hide_password=True)}"
     )
+
+
+@db.command("copy")
+def db_copy(
+    source: Annotated[str, typer.Argument(help="Database URL to copy from.")],
+    target: Annotated[str, typer.Argument(help="Database URL to copy into (empty).")],
+) -> None:
+    """Copy the whole hub (companies, connections, documents, bindings, history) into another,
+    empty database, e.g. from the embedded SQLite to PostgreSQL. Keep the same secret key."""
+    from tilisilta.store.copy import CopyRefused, copy_database
+    from tilisilta.store.engine import Store
+
+    try:
+        report = copy_database(
+            Store(source),
+            Store(target),
+            on_table=lambda table, rows: console.print(f"  {table}: {rows} rows"),
+        )
+    except CopyRefused as exc:
+        raise fail(str(exc)) from exc
+    shown = Store(target).engine.url.render_as_string(hide_password=True)
+    console.print(f"Copied {report.total} rows into {shown}; point TILISILTA_DATABASE_URL at it.")
