@@ -28,6 +28,7 @@ from cryptography.fernet import Fernet
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.flows.invoices import pull_invoices
 from tilisilta.connectors.odoo.options import OdooOptions
+from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.odoo.orm.scenarios import attach_invoice_pdf, make_invoice
@@ -101,7 +102,9 @@ def run(count: int, page_size: int, database_url: str | None) -> dict[str, Any]:
                 seed(sandbox, creds.seed, later, clock)
             before = Counter(sandbox.request_counts)
             tick = time.perf_counter()
-            report = pull_invoices(store, box, clock, "odoo", transport=transport)
+            report = pull_invoices(
+                open_context(store, box, clock, settings, "odoo", transport=transport)
+            )
             wall = time.perf_counter() - tick
             calls = Counter(sandbox.request_counts)
             calls.subtract(before)

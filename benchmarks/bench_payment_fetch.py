@@ -32,6 +32,7 @@ from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.flows.payments import PAID, PARTLY_PAID, fetch_payments
 from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoice
 from tilisilta.connectors.procountor.options import ProcountorOptions
+from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.http.jsonwire import encode_json
@@ -209,7 +210,7 @@ def run(count: int, database_url: str | None) -> dict[str, Any]:
             clock_before = clock.now()
             tick = time.perf_counter()
             report = fetch_payments(
-                store, box, clock, settings, connection_name="pc", transport=transport
+                open_context(store, box, clock, settings, "pc", transport=transport)
             )
             results[run_name] = {
                 "wall_seconds": time.perf_counter() - tick,

@@ -1,4 +1,5 @@
-"""Shared fixtures: a clock, a store on SQLite and on PostgreSQL, the Procountor sandbox."""
+"""Shared fixtures: a clock, a store on SQLite and on PostgreSQL, the Procountor sandbox and a
+test hub connected to it."""
 
 from __future__ import annotations
 
@@ -13,11 +14,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.support import Hub, Procountor, make_hub
+from tests.hub import Procountor, TestHub, open_procountor
 from tilisilta.clock import ManualClock
 from tilisilta.crypto import SecretBox
-from tilisilta.sandbox.common.transport import SyncASGITransport
-from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 
@@ -88,14 +87,14 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def procountor(clock: ManualClock) -> Iterator[Procountor]:
-    sandbox, credentials = ProcountorSandbox.with_demo_company(clock=clock, seed=3)
-    transport = SyncASGITransport(sandbox.app)
-    yield Procountor(sandbox, {k: str(v) for k, v in credentials.items()}, transport)
-    transport.close()
+    procountor = open_procountor(clock)
+    yield procountor
+    procountor.transport.close()
 
 
 @pytest.fixture
 def hub(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, procountor: Procountor
-) -> Hub:
-    return make_hub(store, box, clock, settings, procountor)
+) -> TestHub:
+    """A hub company connected (as "pc") to the Procountor sandbox's company."""
+    return TestHub(store, box, clock, settings).connect_procountor(procountor)

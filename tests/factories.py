@@ -63,3 +63,22 @@ def credit_note(number: str, credits: str, **changes: Any) -> dict[str, Any]:
 
 def batch(count: int, start: int = 5001) -> list[dict[str, Any]]:
     return [invoice(str(start + i)) for i in range(count)]
+
+
+def minimal_invoice(number: str, **line: Any) -> dict[str, Any]:
+    """The fewest fields an import takes: one line, its fields overridable."""
+    return {
+        "number": number,
+        "invoice_date": "2026-03-02",
+        "due_date": "2026-03-16",
+        "customer": {"ref": "C-1", "name": "Kahvila Aamurusko Oy"},
+        "lines": [
+            {
+                "description": "Kahvi 1 kg",
+                "quantity": "2",
+                "unit_price": "21.90",
+                "vat_rate": "13.5",
+            }
+            | line
+        ],
+    }

@@ -17,17 +17,15 @@ import httpx
 
 from tests import echo_connector
 from tests.factories import invoice
-from tests.odoo_support import HUB_COMPANY, connect_odoo, open_odoo
-from tests.support import Procountor, make_hub
+from tests.hub import HUB_COMPANY, Procountor, TestHub, open_odoo, open_procountor
 from tilisilta.clock import ManualClock
 from tilisilta.connectors import registry
-from tilisilta.connectors.base import FlowResult
+from tilisilta.connectors.base import FlowContext, FlowResult
 from tilisilta.connectors.files.flows.invoices import import_invoices
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import JournalType, Payment
 from tilisilta.sandbox.common.faults import FaultPlan
 from tilisilta.sandbox.common.transport import SyncASGITransport
-from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
@@ -41,12 +39,8 @@ class Kit:
     """One connector's writing flow, the hub that runs it and the sandbox it writes into."""
 
     flow: str  # e.g. "procountor.send_invoices"
-    store: Store
-    box: SecretBox
-    clock: ManualClock
-    settings: Settings
+    hub: TestHub
     connection: str
-    transport: httpx.BaseTransport
     faults: FaultPlan
     add_documents: Callable[[int], list[str]]  # n good documents, ready: their natural keys
     add_bad_document: Callable[[], str]  # one the connector must stop before any call
@@ -59,16 +53,24 @@ class Kit:
     fresh_hub: Callable[[Store], Kit]
     keys_added: list[str] = field(default_factory=list)
 
+    @property
+    def store(self) -> Store:
+        return self.hub.store
+
+    @property
+    def box(self) -> SecretBox:
+        return self.hub.box
+
+    @property
+    def clock(self) -> ManualClock:
+        assert isinstance(self.hub.clock, ManualClock)
+        return self.hub.clock
+
+    def context(self) -> FlowContext:
+        return self.hub.context(self.connection)
+
     def run(self) -> FlowResult:
-        context = registry.open_context(
-            self.store,
-            self.box,
-            self.clock,
-            self.settings,
-            self.connection,
-            transport=self.transport,
-        )
-        return registry.run_flow(context, self.flow)
+        return registry.run_flow(self.context(), self.flow)
 
     def set_secret(self, key: str, value: str) -> None:
         with self.store.session() as session:
@@ -119,11 +121,7 @@ def _numbers(count: int, taken: list[str]) -> list[str]:
 def make_procountor(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
 ) -> Kit:
-    sandbox, credentials = ProcountorSandbox.with_demo_company(clock=clock, seed=3)
-    procountor = Procountor(
-        sandbox, {k: str(v) for k, v in credentials.items()}, SyncASGITransport(sandbox.app)
-    )
-    return _procountor_kit(store, box, clock, settings, tmp, procountor, [])
+    return _procountor_kit(store, box, clock, settings, tmp, open_procountor(clock), [])
 
 
 def _procountor_kit(
@@ -135,7 +133,7 @@ def _procountor_kit(
     procountor: Procountor,
     imported: list[dict[str, Any]],
 ) -> Kit:
-    hub = make_hub(store, box, clock, settings, procountor)
+    hub = TestHub(store, box, clock, settings).connect_procountor(procountor)
     if imported:
         _import(store, clock, imported, tmp)
     sandbox = procountor.sandbox
@@ -148,12 +146,8 @@ def _procountor_kit(
     credentials = procountor.credentials
     kit = Kit(
         flow="procountor.send_invoices",
-        store=store,
-        box=box,
-        clock=clock,
-        settings=settings,
+        hub=hub,
         connection=hub.connection,
-        transport=procountor.transport,
         faults=sandbox.faults,
         add_documents=add,
         add_bad_document=add_bad,
@@ -187,7 +181,7 @@ def _odoo_kit(
     odoo: Any,
     received: dict[str, Payment],
 ) -> Kit:
-    hub = connect_odoo(store, box, clock, settings, odoo)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo)
     reg = odoo.sandbox.registry
 
     def receive(payment: Payment) -> None:
@@ -253,12 +247,8 @@ def _odoo_kit(
 
     kit = Kit(
         flow="odoo.push_payments",
-        store=store,
-        box=box,
-        clock=clock,
-        settings=settings,
-        connection=hub.connection,
-        transport=odoo.transport,
+        hub=hub,
+        connection=hub.odoo_connection,
         faults=odoo.sandbox.faults,
         add_documents=add,
         add_bad_document=add_bad,
@@ -292,23 +282,15 @@ def _echo_kit(
     sandbox: echo_connector.EchoSandbox,
     imported: list[dict[str, Any]],
 ) -> Kit:
-    with store.session() as session:
-        try:
-            company = repo.find_company(session, HUB_COMPANY)
-        except LookupError:
-            company = repo.create_company(session, "Demo Oy", HUB_COMPANY, clock.now())
-        repo.add_connection(
-            session,
-            box,
-            company=company,
-            name="echo",
-            kind="echo",
-            environment="sandbox",
-            base_url="http://echo.test",
-            options={},
-            secrets={"api_key": "echo-key-1234567890"},
-            now=clock.now(),
-        )
+    requests: list[int] = [0]
+    hub = TestHub(store, box, clock, settings).connect(
+        "echo",
+        "echo",
+        transport=_Counting(SyncASGITransport(sandbox.app), requests),
+        base_url="http://echo.test",
+        options={},
+        secrets={"api_key": "echo-key-1234567890"},
+    )
     if imported:
         _import(store, clock, imported, tmp)
     add, add_bad = _invoice_adders(store, clock, tmp, imported)
@@ -317,16 +299,10 @@ def _echo_kit(
         sandbox.add_company("echo-other-books", OTHER_BOOKS)
         kit.set_secret("api_key", "echo-other-books")
 
-    requests: list[int] = [0]
-    transport = _Counting(SyncASGITransport(sandbox.app), requests)
     kit = Kit(
         flow="echo.send_invoices",
-        store=store,
-        box=box,
-        clock=clock,
-        settings=settings,
+        hub=hub,
         connection="echo",
-        transport=transport,
         faults=sandbox.faults,
         add_documents=add,
         add_bad_document=add_bad,

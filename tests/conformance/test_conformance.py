@@ -159,9 +159,7 @@ def test_refused_credentials_abort_the_run_with_a_plain_message(kit: Kit) -> Non
 
 
 def test_a_flow_of_another_kind_is_a_one_line_error(kit: Kit) -> None:
-    context = registry.open_context(
-        kit.store, kit.box, kit.clock, kit.settings, kit.connection, transport=kit.transport
-    )
+    context = kit.context()
     other = next(k for k in ("procountor", "odoo") if k != context.kind)
     name = next(iter(registry.connector(other).flows))
     with pytest.raises(WrongKind) as refused:

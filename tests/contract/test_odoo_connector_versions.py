@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.conftest import START
-from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tests.hub import Odoo, TestHub, open_odoo
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
 from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
@@ -29,7 +29,7 @@ VERSIONS = (16, 17, 18, 19)
 
 
 @pytest.fixture(params=VERSIONS, ids=[f"odoo{v}" for v in VERSIONS])
-def versioned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OdooHub]:
+def versioned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestHub]:
     clock = ManualClock(START)
     settings = Settings(
         home=tmp_path,
@@ -39,14 +39,14 @@ def versioned(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OdooHu
     store = Store(settings.resolved_database_url())
     store.upgrade()
     odoo: Odoo = open_odoo(clock, version=request.param)
-    yield connect_odoo(store, SecretBox.from_settings(settings), clock, settings, odoo)
+    yield TestHub(store, SecretBox.from_settings(settings), clock, settings).connect_odoo(odoo)
     odoo.sandbox.close()
     store.dispose()
 
 
-def test_connection_test_names_the_version_and_protocol(versioned: OdooHub) -> None:
+def test_connection_test_names_the_version_and_protocol(versioned: TestHub) -> None:
     hub = versioned
-    check = check_connection(hub.store, hub.box, hub.clock, "odoo", transport=hub.odoo.transport)
+    check = hub.run("odoo", check_connection)
     version = hub.odoo.sandbox.version
     assert check.ok, check.lines
     assert check.lines[0].startswith(f"Odoo {version}.0")
@@ -57,13 +57,13 @@ def test_connection_test_names_the_version_and_protocol(versioned: OdooHub) -> N
         assert "version" not in connection.options
 
 
-def test_registers_invoices_and_payments_round_trip(versioned: OdooHub) -> None:
+def test_registers_invoices_and_payments_round_trip(versioned: TestHub) -> None:
     hub, odoo = versioned, versioned.odoo
     invoice_id = odoo.invoice("virtanen", [("coffee", 4), ("consulting", 1)])
     odoo.invoice("virtanen", [("coffee", 1)], move_type="out_refund", reversed_entry_id=invoice_id)
 
-    partners = pull_partners(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
-    products = pull_products(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
+    partners = hub.run("odoo", pull_partners)
+    products = hub.run("odoo", pull_products)
     assert partners.aborted is None and products.aborted is None
     assert partners.new == len(odoo.seed.customers)  # the archived one is not a customer
     assert products.new == len(odoo.seed.products)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from tests.factories import invoice
-from tests.support import Hub
+from tests.hub import TestHub
 from tilisilta.cli.main import app
 from tilisilta.store.models import Exchange
 
@@ -45,7 +45,7 @@ def test_db_upgrade_migrates_the_configured_database(
 
 
 def test_an_ignored_data_issue_stays_put_and_a_retry_sends_it_once_fixed(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     from tilisilta.ledger import exchanges as ledger
 
@@ -68,7 +68,7 @@ def test_an_ignored_data_issue_stays_put_and_a_retry_sends_it_once_fixed(
     assert len(hub.procountor.invoices()) == 1
 
 
-def test_a_sent_exchange_cannot_be_ignored(hub: Hub, tmp_path: Path) -> None:
+def test_a_sent_exchange_cannot_be_ignored(hub: TestHub, tmp_path: Path) -> None:
     from tilisilta.ledger import exchanges as ledger
 
     hub.import_invoices([invoice("1001")], tmp_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor, add_second_company
+from tests.hub import Procountor, TestHub
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
@@ -17,7 +17,7 @@ from tilisilta.store.models import Binding, Connection
 
 
 def test_same_numbers_in_two_companies_go_to_their_own_procountor_company(
-    hub: Hub,
+    hub: TestHub,
     procountor: Procountor,
     store: Store,
     box: SecretBox,
@@ -26,7 +26,7 @@ def test_same_numbers_in_two_companies_go_to_their_own_procountor_company(
     tmp_path: Path,
 ) -> None:
     sandbox = procountor.sandbox
-    added = add_second_company(hub)
+    added = hub.add_second_company()
     second, other = added.hub, added.remote
     with store.session() as session:
         copy = session.get_one(Connection, added.connection_id)

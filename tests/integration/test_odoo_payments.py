@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tests.hub import Odoo, TestHub, open_odoo
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.flows.payments import REGISTER_PAYMENT
 from tilisilta.crypto import SecretBox
@@ -30,12 +30,12 @@ def odoo(clock: ManualClock) -> Iterator[Odoo]:
 @pytest.fixture
 def hub(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
-) -> OdooHub:
-    return connect_odoo(store, box, clock, settings, odoo)
+) -> TestHub:
+    return TestHub(store, box, clock, settings).connect_odoo(odoo)
 
 
 def receive(
-    hub: OdooHub,
+    hub: TestHub,
     event: int,
     number: str,
     amount: str,
@@ -63,7 +63,7 @@ def total(odoo: Odoo, move_id: int) -> Decimal:
     return Decimal(str(odoo.move(move_id)["amount_total"]))
 
 
-def test_partial_then_full_payment_makes_the_invoice_paid_once(hub: OdooHub, odoo: Odoo) -> None:
+def test_partial_then_full_payment_makes_the_invoice_paid_once(hub: TestHub, odoo: Odoo) -> None:
     move_id = odoo.invoice("aalto", [("coffee", 10)])
     number = hub.pull().new[0]
     amount = total(odoo, move_id)
@@ -93,7 +93,7 @@ def test_partial_then_full_payment_makes_the_invoice_paid_once(hub: OdooHub, odo
 
 
 def test_a_lost_answer_is_looked_up_before_anything_is_registered_again(
-    hub: OdooHub, odoo: Odoo
+    hub: TestHub, odoo: Odoo
 ) -> None:
     move_id = odoo.invoice("aalto", [("coffee", 2)])
     number = hub.pull().new[0]
@@ -112,7 +112,7 @@ def test_a_lost_answer_is_looked_up_before_anything_is_registered_again(
         assert exchange.state == "sent" and exchange.attempts == 2
 
 
-def test_an_invoice_already_paid_in_odoo_is_reported_not_overpaid(hub: OdooHub, odoo: Odoo) -> None:
+def test_an_invoice_already_paid_in_odoo_is_reported_not_overpaid(hub: TestHub, odoo: Odoo) -> None:
     from tilisilta.sandbox.odoo.orm.scenarios import register_payment
 
     move_id = odoo.invoice("aalto", [("coffee", 1)])
@@ -127,7 +127,7 @@ def test_an_invoice_already_paid_in_odoo_is_reported_not_overpaid(hub: OdooHub, 
     assert len(odoo_payments(odoo)) == 1
 
 
-def test_payments_for_invoices_not_from_odoo_are_left_alone(hub: OdooHub, odoo: Odoo) -> None:
+def test_payments_for_invoices_not_from_odoo_are_left_alone(hub: TestHub, odoo: Odoo) -> None:
     receive(hub, 801, "JSON-1001", "10.00")
     report = hub.push()
     assert report.not_from_odoo == ["JSON-1001"]
@@ -137,7 +137,7 @@ def test_payments_for_invoices_not_from_odoo_are_left_alone(hub: OdooHub, odoo: 
 def test_a_revoked_key_stops_the_run_with_plain_words(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
-    hub = connect_odoo(store, box, clock, settings, odoo)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo)
     move_id = odoo.invoice("aalto")
     number = hub.pull().new[0]
     receive(hub, 901, number, str(total(odoo, move_id)))
@@ -152,7 +152,7 @@ def test_a_revoked_key_stops_the_run_with_plain_words(
     assert odoo_payments(odoo) == []
 
 
-def test_an_invoice_deleted_in_odoo_is_said_so(hub: OdooHub, odoo: Odoo) -> None:
+def test_an_invoice_deleted_in_odoo_is_said_so(hub: TestHub, odoo: Odoo) -> None:
     move_id = odoo.invoice("aalto")
     number = hub.pull().new[0]
     reg = odoo.sandbox.registry
@@ -169,7 +169,7 @@ def test_an_invoice_deleted_in_odoo_is_said_so(hub: OdooHub, odoo: Odoo) -> None
 def test_a_journal_that_is_not_there_stops_the_run_and_says_how_to_fix_it(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
-    hub = connect_odoo(store, box, clock, settings, odoo, journals={"cash": 999})
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo, journals={"cash": 999})
     move_id = odoo.invoice("aalto")
     number = hub.pull().new[0]
     receive(hub, 903, number, str(total(odoo, move_id)), JournalType.CASH)
@@ -189,7 +189,7 @@ def test_a_journal_that_is_not_there_stops_the_run_and_says_how_to_fix_it(
     assert len(odoo_payments(odoo)) == 1
 
 
-def test_the_api_key_never_reaches_the_exchange_log(hub: OdooHub, odoo: Odoo) -> None:
+def test_the_api_key_never_reaches_the_exchange_log(hub: TestHub, odoo: Odoo) -> None:
     from tilisilta.store.models import ExchangeCall
 
     move_id = odoo.invoice("aalto")

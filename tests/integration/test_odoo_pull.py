@@ -9,8 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
-from tests.support import Procountor, make_hub
+from tests.hub import Odoo, Procountor, TestHub, Told, open_odoo
 from tilisilta.cli.fixes import shown
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
@@ -37,16 +36,16 @@ def odoo(clock: ManualClock) -> Iterator[Odoo]:
 @pytest.fixture
 def hub(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
-) -> OdooHub:
-    return connect_odoo(store, box, clock, settings, odoo)
+) -> TestHub:
+    return TestHub(store, box, clock, settings).connect_odoo(odoo)
 
 
-def invoices(hub: OdooHub) -> dict[str, object]:
+def invoices(hub: TestHub) -> dict[str, object]:
     with hub.store.session() as session:
         return {doc.ref: load_invoice(doc) for doc in all_invoices(session, 1)}
 
 
-def pull_exchanges(hub: OdooHub) -> int:
+def pull_exchanges(hub: TestHub) -> int:
     with hub.store.session() as session:
         return int(
             session.scalar(
@@ -57,7 +56,7 @@ def pull_exchanges(hub: OdooHub) -> int:
 
 
 def test_posted_invoices_and_credit_notes_arrive_with_rows_customer_and_pdf(
-    hub: OdooHub, odoo: Odoo
+    hub: TestHub, odoo: Odoo
 ) -> None:
     first = odoo.invoice("aalto", [("coffee", 3), ("consulting", 2)])
     attach_invoice_pdf(odoo.sandbox.registry, first)
@@ -89,7 +88,7 @@ def test_posted_invoices_and_credit_notes_arrive_with_rows_customer_and_pdf(
         assert sorted(bound) == sorted(str(i) for i in (first, first + 1, first + 2))
 
 
-def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: OdooHub, odoo: Odoo) -> None:
+def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: TestHub, odoo: Odoo) -> None:
     odoo.invoice("aalto")
     odoo.invoice("virtanen")
     assert len(hub.pull().new) == 2
@@ -102,7 +101,7 @@ def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: OdooHub, o
 def test_a_pull_keeps_its_cursor_as_state_and_never_rewrites_the_options(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
-    connect_odoo(store, box, clock, settings, odoo, page_size=2)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo, page_size=2)
     for _ in range(5):
         odoo.invoice("aalto")
     with store.session() as session:
@@ -113,9 +112,7 @@ def test_a_pull_keeps_its_cursor_as_state_and_never_rewrites_the_options(
             connection = find_connection(session, "odoo")
             connection.options = {**connection.options, "tax_treatments": {"99": "exempt"}}
 
-    pulled = pull_invoices(
-        store, box, clock, "odoo", transport=odoo.transport, on_page=a_person_changes_a_setting
-    )
+    pulled = hub.run("odoo", pull_invoices, progress=Told(on_advanced=a_person_changes_a_setting))
     assert len(pulled.new) == 5
     with store.session() as session:
         options = find_connection(session, "odoo").options
@@ -137,7 +134,7 @@ def test_records_written_in_the_same_second_are_neither_missed_nor_repeated(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
     # No overlap window: the (write_date, id) cursor alone must get the ties right.
-    hub = connect_odoo(store, box, clock, settings, odoo, page_size=2, overlap_seconds=0)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo, page_size=2, overlap_seconds=0)
     first = [odoo.invoice("aalto") for _ in range(5)]  # all in one second
     assert len(hub.pull().new) == 5
     # More in the very same second, after the pull: ids above the cursor's.
@@ -155,7 +152,7 @@ def test_records_written_in_the_same_second_are_neither_missed_nor_repeated(
 def test_a_late_commit_inside_the_overlap_window_is_still_taken(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
-    hub = connect_odoo(store, box, clock, settings, odoo, overlap_seconds=600)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo, overlap_seconds=600)
     odoo.invoice("aalto")
     clock.advance(5)
     odoo.invoice("aalto")
@@ -170,7 +167,7 @@ def test_a_late_commit_inside_the_overlap_window_is_still_taken(
 
 
 def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
-    hub: OdooHub, odoo: Odoo
+    hub: TestHub, odoo: Odoo
 ) -> None:
     seed = odoo.seed
     bad = odoo.invoice(
@@ -212,7 +209,7 @@ def test_records_of_another_odoo_company_never_reach_the_hub(
     reg.call("res.users", "write", [odoo.credentials.uid], {"company_ids": [(4, other.company_id)]})
     make_invoice(reg, other, other.customers["aalto"], [("coffee", 2)])
     odoo.invoice("aalto")
-    hub = connect_odoo(store, box, clock, settings, odoo)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo)
     report = hub.pull()
     assert len(report.new) == 1
     assert [inv.customer.name for inv in invoices(hub).values()] == ["Kahvila Aalto Oy"]
@@ -224,35 +221,35 @@ def test_records_of_another_odoo_company_never_reach_the_hub(
 def test_connection_test_says_what_is_wrong(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
 ) -> None:
-    connect_odoo(store, box, clock, settings, odoo)
-    ok = check_connection(store, box, clock, "odoo", transport=odoo.transport)
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo)
+    ok = hub.run("odoo", check_connection)
     assert ok.ok, ok.lines
     assert ok.lines[0].startswith("Odoo 17.0")
     assert "Tilisilta Demo Oy" in ok.lines[-1]
 
-    connect_odoo(store, box, clock, settings, odoo, name="bad-key", api_key="0" * 40)
-    bad = check_connection(store, box, clock, "bad-key", transport=odoo.transport)
+    hub.connect_odoo(odoo, name="bad-key", api_key="0" * 40)
+    bad = hub.run("bad-key", check_connection)
     assert not bad.ok
     assert "API key is wrong, expired or revoked" in bad.lines[-1]
     assert "0" * 40 not in " ".join(bad.lines)
 
     reg = odoo.sandbox.registry
     other = seed_finnish_company(reg, name="Toinen Oy", vat="FI01120389")
-    connect_odoo(store, box, clock, settings, odoo, name="other", odoo_company_id=other.company_id)
-    refused = check_connection(store, box, clock, "other", transport=odoo.transport)
+    hub.connect_odoo(odoo, name="other", odoo_company_id=other.company_id)
+    refused = hub.run("other", check_connection)
     assert not refused.ok
     assert f"Odoo company {other.company_id}" in refused.lines[-1]
     assert "may not use the company" in refused.lines[-1]
 
 
 def test_setup_shows_how_each_tax_and_unit_is_read_and_a_mapping_settles_one(
-    hub: OdooHub, odoo: Odoo
+    hub: TestHub, odoo: Odoo
 ) -> None:
     from tilisilta.connectors.odoo.flows.setup import read_setup
     from tilisilta.store import companies as repo
 
     def setup() -> dict[str, str | None]:
-        found = read_setup(hub.store, hub.box, hub.clock, "odoo", transport=odoo.transport)
+        found = hub.run("odoo", read_setup)
         assert len(found.fiscal_positions) == len(odoo.seed.fiscal_positions)
         return {line.name: line.reads_as for line in found.taxes + found.units}
 
@@ -270,7 +267,7 @@ def test_setup_shows_how_each_tax_and_unit_is_read_and_a_mapping_settles_one(
     assert setup()["0 %"] == "exempt"
 
 
-def test_a_busy_odoo_is_waited_for_and_nothing_is_missed(hub: OdooHub, odoo: Odoo) -> None:
+def test_a_busy_odoo_is_waited_for_and_nothing_is_missed(hub: TestHub, odoo: Odoo) -> None:
     for _ in range(6):
         odoo.invoice("aalto")
     # Odoo (or the proxy in front of it) answers every other call 429 or 502.
@@ -293,8 +290,8 @@ def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
 ) -> None:
     from tilisilta.connectors.odoo.flows.reconcile import RECONCILE_INVOICE, reconcile_invoices
 
-    hub = make_hub(store, box, clock, settings, procountor)
-    erp = connect_odoo(store, box, clock, settings, odoo)
+    hub = TestHub(store, box, clock, settings).connect_procountor(procountor).connect_odoo(odoo)
+    erp = hub
     kept, reset, deleted = (odoo.invoice("aalto") for _ in range(3))
     assert len(erp.pull().new) == 3
     assert hub.send().count("sent") == 3
@@ -304,7 +301,7 @@ def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
     reg.call("account.move", "unlink", [deleted])
 
     def reconcile() -> list[str]:
-        report = reconcile_invoices(store, box, clock, "odoo", transport=odoo.transport)
+        report = hub.run("odoo", reconcile_invoices)
         assert report.aborted is None and report.checked == 3
         return report.left
 
@@ -318,7 +315,7 @@ def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
     assert "pc (remote id" in left[1] and "credit note" in left[1]
     assert reconcile() == []  # noticed once
     reg.call("account.move", "action_post", [reset])
-    report = reconcile_invoices(store, box, clock, "odoo", transport=odoo.transport)
+    report = hub.run("odoo", reconcile_invoices)
     assert report.back == ["INV/2026/00002"] and report.left == []
     with store.session() as session:
         states = sorted(

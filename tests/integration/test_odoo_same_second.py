@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.odoo_support import connect_odoo, open_odoo
+from tests.hub import TestHub, open_odoo
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
@@ -18,7 +18,6 @@ from tilisilta.connectors.odoo.flows.pulling import changed_pages
 from tilisilta.connectors.odoo.flows.registers import pull_partners
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
-from tilisilta.store.companies import find_connection
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
 from tilisilta.store.registers import PARTY
@@ -60,11 +59,8 @@ def test_a_thousand_records_of_one_transaction_are_each_read_once_and_the_pull_e
 ) -> None:
     odoo = open_odoo(odd_clock, version=version)
     ids = set(bulk_customers(odoo.sandbox.registry, BULK))
-    hub = connect_odoo(sqlite_store, box, odd_clock, settings, odoo, page_size=PAGE)
-    with sqlite_store.session() as session:
-        client, options = open_client(
-            find_connection(session, hub.connection), box, odd_clock, CallLimit(odoo.transport)
-        )
+    hub = TestHub(sqlite_store, box, odd_clock, settings).connect_odoo(odoo, page_size=PAGE)
+    client, options = open_client(hub.context("odoo", transport=CallLimit(odoo.transport)))
     yielded = _read_all(client, company_context(options))
     assert len(yielded) == len(set(yielded)), "a record was read twice"
     assert ids <= set(yielded)
@@ -76,9 +72,9 @@ def test_the_customer_pull_takes_a_bulk_of_one_second_in_full(
 ) -> None:
     odoo = open_odoo(odd_clock, version=version)
     bulk_customers(odoo.sandbox.registry, BULK)
-    hub = connect_odoo(sqlite_store, box, odd_clock, settings, odoo, page_size=PAGE)
+    hub = TestHub(sqlite_store, box, odd_clock, settings).connect_odoo(odoo, page_size=PAGE)
     limit = CallLimit(odoo.transport)
-    first = pull_partners(sqlite_store, box, odd_clock, hub.connection, transport=limit)
+    first = hub.run("odoo", pull_partners, transport=limit)
     assert first.aborted is None
     assert first.new + len(first.skipped) >= BULK
     with sqlite_store.session() as session:
@@ -86,7 +82,7 @@ def test_the_customer_pull_takes_a_bulk_of_one_second_in_full(
             select(func.count()).select_from(Document).where(Document.kind == PARTY)
         )
     assert kept == first.new >= BULK
-    again = pull_partners(sqlite_store, box, odd_clock, hub.connection, transport=limit)
+    again = hub.run("odoo", pull_partners, transport=limit)
     assert (again.new, again.changed, again.aborted) == (0, 0, None)
 
 

@@ -8,12 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.odoo_support import Odoo, connect_odoo, open_odoo
-from tests.support import Hub, Procountor, add_second_company, make_hub
+from tests.hub import Odoo, Procountor, TestHub, open_odoo
 from tilisilta.clock import ManualClock, today
 from tilisilta.connectors.base import WrongKind
 from tilisilta.connectors.procountor.flows.payments import fetch_payments
-from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.odoo.orm import seed_finnish_company
 from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
@@ -37,8 +35,9 @@ def test_an_odoo_invoice_is_booked_in_procountor_and_its_payment_comes_back_paid
     procountor: Procountor,
     odoo: Odoo,
 ) -> None:
-    hub: Hub = make_hub(store, box, clock, settings, procountor, sending="approve_and_send")
-    erp = connect_odoo(store, box, clock, settings, odoo)
+    hub = TestHub(store, box, clock, settings)
+    hub.connect_procountor(procountor, sending="approve_and_send").connect_odoo(odoo)
+    erp = hub
     # A company in the same Odoo that the hub does not serve: its invoices go nowhere.
     reg = odoo.sandbox.registry
     other = seed_finnish_company(reg, name="Toinen Oy", vat="FI01120389")
@@ -62,9 +61,7 @@ def test_an_odoo_invoice_is_booked_in_procountor_and_its_payment_comes_back_paid
     procountor.sandbox.allocate_payment(
         company, remote["INV/2026/00002"]["id"], Decimal("10.00"), today(clock)
     )
-    fetched = fetch_payments(
-        store, box, clock, settings, connection_name="pc", transport=procountor.transport
-    )
+    fetched = hub.run("pc", fetch_payments)
     assert fetched.new_payments == 2
 
     pushed = erp.push()
@@ -88,10 +85,9 @@ def test_the_cycle_service_carries_invoices_out_and_payments_back_and_then_chang
     procountor: Procountor,
     odoo: Odoo,
 ) -> None:
-    make_hub(store, box, clock, settings, procountor, sending="approve_and_send")
-    connect_odoo(store, box, clock, settings, odoo)
-    erp = open_context(store, box, clock, settings, "odoo", transport=odoo.transport)
-    books = open_context(store, box, clock, settings, "pc", transport=procountor.transport)
+    hub = TestHub(store, box, clock, settings)
+    hub.connect_procountor(procountor, sending="approve_and_send").connect_odoo(odoo)
+    erp, books = hub.context("odoo"), hub.context("pc")
     paid = odoo.invoice("aalto", [("coffee", 12)])
     odoo.invoice("korhonen", [("coffee_beans_kg", 5)])
 
@@ -121,13 +117,11 @@ def test_the_cycle_refuses_connections_of_two_companies_or_the_wrong_kinds(
     procountor: Procountor,
     odoo: Odoo,
 ) -> None:
-    hub = make_hub(store, box, clock, settings, procountor)
-    connect_odoo(store, box, clock, settings, odoo)
-    erp = open_context(store, box, clock, settings, "odoo", transport=odoo.transport)
-    books = open_context(store, box, clock, settings, "pc", transport=procountor.transport)
+    hub = TestHub(store, box, clock, settings).connect_procountor(procountor).connect_odoo(odoo)
+    erp, books = hub.context("odoo"), hub.context("pc")
     with pytest.raises(WrongKind):
         odoo_cycle(books, erp)
-    second = add_second_company(hub)
-    other = open_context(store, box, clock, settings, second.hub.connection)
+    second = hub.add_second_company()
+    other = hub.context(second.hub.connection)
     with pytest.raises(ValueError, match="different companies"):
         odoo_cycle(erp, other)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.factories import invoice
-from tests.support import Hub
+from tests.hub import TestHub
 from tilisilta.store.companies import find_connection
 
 
@@ -24,7 +24,7 @@ def _coded(number: str, **line_changes: Any) -> dict[str, Any]:
     return doc
 
 
-def _receipt(hub: Hub) -> dict[str, Any]:
+def _receipt(hub: TestHub) -> dict[str, Any]:
     [sent] = hub.procountor.invoices()
     [receipt] = [
         r
@@ -46,7 +46,7 @@ def _entries(receipt: dict[str, Any]) -> list[tuple[str, Decimal, list[tuple[int
     ]
 
 
-def test_rows_get_their_accounts_and_dimension_items(hub: Hub, tmp_path: Path) -> None:
+def test_rows_get_their_accounts_and_dimension_items(hub: TestHub, tmp_path: Path) -> None:
     hub.import_invoices([_coded("1001")], tmp_path)
     [line] = hub.send().lines
     assert line.state == "sent", line.message
@@ -59,7 +59,7 @@ def test_rows_get_their_accounts_and_dimension_items(hub: Hub, tmp_path: Path) -
     ]
 
 
-def test_an_account_missing_from_procountor_is_a_data_issue(hub: Hub, tmp_path: Path) -> None:
+def test_an_account_missing_from_procountor_is_a_data_issue(hub: TestHub, tmp_path: Path) -> None:
     hub.import_invoices([_coded("1001", account="9999")], tmp_path)
     [line] = hub.send().lines
     assert line.state == "data_issue"
@@ -67,7 +67,7 @@ def test_an_account_missing_from_procountor_is_a_data_issue(hub: Hub, tmp_path: 
     assert hub.procountor.invoices() == []
 
 
-def test_a_missing_dimension_is_a_data_issue(hub: Hub, tmp_path: Path) -> None:
+def test_a_missing_dimension_is_a_data_issue(hub: TestHub, tmp_path: Path) -> None:
     hub.import_invoices([_coded("1001", dimensions={"Tulosyksikkö": "A1"})], tmp_path)
     [line] = hub.send().lines
     assert line.state == "data_issue"
@@ -76,7 +76,7 @@ def test_a_missing_dimension_is_a_data_issue(hub: Hub, tmp_path: Path) -> None:
 
 
 def test_a_missing_item_is_created_only_when_the_connection_allows(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     hub.import_invoices([_coded("1001", dimensions={"Projekti": "P300"})], tmp_path)
     [line] = hub.send().lines
@@ -102,7 +102,7 @@ def test_a_missing_item_is_created_only_when_the_connection_allows(
 class _Interfering(httpx.BaseTransport):
     """Someone else edits the ledger receipt just before each of our first ``times`` writes."""
 
-    def __init__(self, hub: Hub, times: int) -> None:
+    def __init__(self, hub: TestHub, times: int) -> None:
         self.hub, self.times = hub, times
         self.inner = hub.procountor.transport
 
@@ -117,9 +117,9 @@ class _Interfering(httpx.BaseTransport):
 
 @pytest.mark.parametrize(("interferences", "state"), [(1, "sent"), (2, "response_error")])
 def test_a_stale_receipt_version_is_read_again_or_reported(
-    hub: Hub, tmp_path: Path, interferences: int, state: str
+    hub: TestHub, tmp_path: Path, interferences: int, state: str
 ) -> None:
-    hub.procountor.transport = _Interfering(hub, interferences)  # type: ignore[assignment]
+    hub.transports[hub.connection] = _Interfering(hub, interferences)
     hub.import_invoices([_coded("1001")], tmp_path)
     [line] = hub.send().lines
     assert line.state == state, line.message

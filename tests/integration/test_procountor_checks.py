@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.factories import invoice
-from tests.support import Hub, make_hub
+from tests.hub import TestHub
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import ProcountorOptions
@@ -17,22 +17,20 @@ from tilisilta.store.companies import find_connection
 from tilisilta.store.models import Connection
 
 
-def _options(hub: Hub) -> ProcountorOptions:
+def _options(hub: TestHub) -> ProcountorOptions:
     with hub.store.session() as session:
         return ProcountorOptions.model_validate(find_connection(session, "pc").options)
 
 
-def _set_options(hub: Hub, **changes: object) -> None:
+def _set_options(hub: TestHub, **changes: object) -> None:
     with hub.store.session() as session:
         conn = find_connection(session, "pc")
         conn.options = {**conn.options, **changes}
 
 
-def test_fetching_vat_settings_maps_what_is_unmapped_by_description(hub: Hub) -> None:
+def test_fetching_vat_settings_maps_what_is_unmapped_by_description(hub: TestHub) -> None:
     _set_options(hub, vat_statuses={"domestic": 1})
-    fetched = fetch_vat_settings(
-        hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport
-    )
+    fetched = hub.run("pc", fetch_vat_settings)
     options = _options(hub)
     with hub.store.session() as session:
         vat = load_vat_settings(session, find_connection(session, "pc").id)
@@ -47,15 +45,15 @@ def test_fetching_vat_settings_maps_what_is_unmapped_by_description(hub: Hub) ->
     assert options.vat_statuses["no_vat"] == 12
 
 
-def test_a_mapping_made_by_hand_is_never_overwritten(hub: Hub) -> None:
+def test_a_mapping_made_by_hand_is_never_overwritten(hub: TestHub) -> None:
     _set_options(hub, vat_statuses={"domestic": 1, "eu_goods": 6})
-    fetch_vat_settings(hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport)
+    hub.run("pc", fetch_vat_settings)
     assert _options(hub).vat_statuses["eu_goods"] == 6
 
 
-def test_a_status_not_enabled_for_sales_is_a_data_issue(hub: Hub, tmp_path: Path) -> None:
+def test_a_status_not_enabled_for_sales_is_a_data_issue(hub: TestHub, tmp_path: Path) -> None:
     _set_options(hub, vat_statuses={"domestic": 6})  # 6 is purchase-only in this company
-    fetch_vat_settings(hub.store, hub.box, hub.clock, "pc", transport=hub.procountor.transport)
+    hub.run("pc", fetch_vat_settings)
     hub.import_invoices([invoice("1001")], tmp_path)
     [line] = hub.send().lines
     assert line.state == "data_issue"
@@ -65,7 +63,7 @@ def test_a_status_not_enabled_for_sales_is_a_data_issue(hub: Hub, tmp_path: Path
 
 
 def test_an_invoice_dated_in_a_closed_period_is_stopped_before_sending(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     hub.procountor.sandbox.close_period(hub.procountor.company_id, date(2026, 6, 10))
     hub.import_invoices([invoice("1001")], tmp_path)
@@ -83,8 +81,8 @@ def test_a_bank_account_that_is_not_the_companys_stops_the_run(
     procountor,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    hub = make_hub(
-        sqlite_store, box, clock, settings, procountor, bank_account="FI21 1234 5600 0007 85"
+    hub = TestHub(sqlite_store, box, clock, settings).connect_procountor(
+        procountor, bank_account="FI21 1234 5600 0007 85"
     )
     hub.import_invoices([invoice("1001")], tmp_path)
     summary = hub.send()
@@ -96,7 +94,7 @@ def test_a_bank_account_that_is_not_the_companys_stops_the_run(
     assert procountor.invoices() == []
 
 
-def test_mail_needs_a_street_address(hub: Hub, tmp_path: Path) -> None:
+def test_mail_needs_a_street_address(hub: TestHub, tmp_path: Path) -> None:
     doc = invoice("1001", channel="mail")
     doc["customer"]["address"] = {"city": "Helsinki", "country": "FI"}
     hub.import_invoices([doc], tmp_path)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import Procountor
+from tests.hub import Procountor
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.http.errors import AuthenticationFailed

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor, add_second_company
-from tilisilta.cli.registers import RegistersContext, customers_app
-from tilisilta.cli.runtime import Runtime
+from tests.hub import Procountor, TestHub
+from tilisilta.cli.registers import customers_app
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.flows.invoices import send_invoices
@@ -74,7 +73,7 @@ def partner(pc: ProcountorClient, partner_id: int) -> dict[str, Any]:
     return result
 
 
-def set_options(hub: Hub, **options: Any) -> None:
+def set_options(hub: TestHub, **options: Any) -> None:
     with hub.store.session() as session:
         connection = repo.find_connection(session, hub.connection)
         connection.options = {**connection.options, **options}
@@ -84,7 +83,7 @@ def calls(procountor: Procountor, method: str, path: str) -> int:
     return procountor.sandbox.request_counts[f"{method} {path}"]
 
 
-def add_party(hub: Hub, **fields: Any) -> None:
+def add_party(hub: TestHub, **fields: Any) -> None:
     with hub.store.session() as session:
         company = repo.find_company(session, hub.company)
         upsert_party(session, company.id, Party(**fields), hub.clock.now())
@@ -110,7 +109,7 @@ def customer(ref: str, name: str, **fields: Any) -> dict[str, Any]:
 
 # -- fetching and matching ----------------------------------------------------------------------
 def test_fetch_matches_by_business_id_then_customer_number_then_name(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     by_id = add_customer(pc, "Virtanen Rakennus", number="9999", business_id="0112038-9")
@@ -126,9 +125,7 @@ def test_fetch_matches_by_business_id_then_customer_number_then_name(
     add_party(hub, ref="C-4", name="Duplicate Oy")
     add_party(hub, ref="C-5", name="Uusi Asiakas Oy", customer_number="3003")
 
-    report = fetch_customers(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    report = hub.run("pc", fetch_customers)
 
     assert report.fetched == 6
     assert {(m.local_ref, m.external_id, m.by) for m in report.matched} == {
@@ -147,9 +144,7 @@ def test_fetch_matches_by_business_id_then_customer_number_then_name(
         "C-3": str(by_name),
     }
 
-    again = fetch_customers(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    again = hub.run("pc", fetch_customers)
     assert again.matched == [] and {m.local_ref for m in again.already_bound} == {
         "C-1",
         "C-2",
@@ -157,45 +152,36 @@ def test_fetch_matches_by_business_id_then_customer_number_then_name(
     }
 
 
-def test_one_customer_wanted_by_two_parties_binds_neither(hub: Hub, procountor: Procountor) -> None:
+def test_one_customer_wanted_by_two_parties_binds_neither(
+    hub: TestHub, procountor: Procountor
+) -> None:
     pc = person(procountor, hub.clock)
     add_customer(pc, "Virtanen Oy", number="1001")
     add_party(hub, ref="A", name="Virtanen Oy", customer_number="1001")
     add_party(hub, ref="B", name="Virtanen Oy (old)", customer_number="1001")
 
-    report = fetch_customers(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    report = hub.run("pc", fetch_customers)
 
     assert report.matched == []
     assert sorted(a.local_ref for a in report.ambiguous) == ["A", "B"]
     assert party_bindings(hub.store) == {}
 
 
-def test_a_dry_run_binds_nothing(hub: Hub, procountor: Procountor) -> None:
+def test_a_dry_run_binds_nothing(hub: TestHub, procountor: Procountor) -> None:
     add_customer(person(procountor, hub.clock), "Virtanen Oy", number="1001")
     add_party(hub, ref="A", name="Virtanen Oy", customer_number="1001")
-    report = fetch_customers(
-        hub.store,
-        hub.box,
-        hub.clock,
-        connection_name="pc",
-        bind=False,
-        transport=procountor.transport,
-    )
+    report = hub.run("pc", fetch_customers, bind=False)
     assert [m.local_ref for m in report.matched] == ["A"] and not report.bound
     assert party_bindings(hub.store) == {}
 
 
-def test_fetch_reads_every_page(hub: Hub, procountor: Procountor) -> None:
+def test_fetch_reads_every_page(hub: TestHub, procountor: Procountor) -> None:
     pc = person(procountor, hub.clock)
     ids = [add_customer(pc, f"Asiakas {n:03}", number=str(10_000 + n)) for n in range(450)]
     add_party(hub, ref="LAST", name="Viimeinen", customer_number="10449")
     add_party(hub, ref="FIRST", name="Ensimmäinen", customer_number="10000")
 
-    report = fetch_customers(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    report = hub.run("pc", fetch_customers)
 
     assert report.fetched == 450
     assert calls(procountor, "GET", "/api/businesspartners") == 3  # 200 + 200 + 50
@@ -205,22 +191,14 @@ def test_fetch_reads_every_page(hub: Hub, procountor: Procountor) -> None:
 
 # -- binding by hand ----------------------------------------------------------------------------
 def test_bind_by_hand_and_the_invoice_links_to_that_customer(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     chosen = add_customer(pc, "Virtanen (Procountor)", number="1001")
     add_customer(pc, "Virtanen, another one", number="1001")  # a search would be ambiguous
     hub.import_invoices([invoice("1001")], tmp_path)
 
-    result = bind_party(
-        hub.store,
-        hub.box,
-        hub.clock,
-        connection_name="pc",
-        party_ref="C-1",
-        procountor_id=chosen,
-        transport=procountor.transport,
-    )
+    result = hub.run("pc", bind_party, party_ref="C-1", procountor_id=chosen)
     assert (result.local_name, result.external_name) == (
         "Rakennus Virtanen Oy",
         "Virtanen (Procountor)",
@@ -238,7 +216,7 @@ def test_bind_by_hand_and_the_invoice_links_to_that_customer(
 
 
 def test_bind_by_hand_moves_a_binding_and_refuses_what_cannot_be(
-    hub: Hub, procountor: Procountor
+    hub: TestHub, procountor: Procountor
 ) -> None:
     pc = person(procountor, hub.clock)
     customer_id = add_customer(pc, "Virtanen Oy")
@@ -247,15 +225,7 @@ def test_bind_by_hand_moves_a_binding_and_refuses_what_cannot_be(
     add_party(hub, ref="B", name="Virtanen Oy")
 
     def bind(ref: str, procountor_id: int) -> Any:
-        return bind_party(
-            hub.store,
-            hub.box,
-            hub.clock,
-            connection_name="pc",
-            party_ref=ref,
-            procountor_id=procountor_id,
-            transport=procountor.transport,
-        )
+        return hub.run("pc", bind_party, party_ref=ref, procountor_id=procountor_id)
 
     bind("A", customer_id)
     moved = bind("B", customer_id)
@@ -270,15 +240,13 @@ def test_bind_by_hand_moves_a_binding_and_refuses_what_cannot_be(
     assert party_bindings(hub.store) == {"B": str(customer_id)}
 
 
-def test_the_cli_fetches_and_binds(hub: Hub, procountor: Procountor, tmp_path: Path) -> None:
+def test_the_cli_fetches_and_binds(hub: TestHub, procountor: Procountor, tmp_path: Path) -> None:
     pc = person(procountor, hub.clock)
     matched = add_customer(pc, "Rakennus Virtanen Oy", number="1001")
     other = add_customer(pc, "Kahvila Aalto")
     hub.import_invoices([invoice("1001")], tmp_path)
     add_party(hub, ref="C-2", name="Aalto")
-    rt = Runtime(settings=hub.settings, clock=hub.clock)
-    rt.store, rt.box = hub.store, hub.box
-    context = RegistersContext(rt, procountor.transport)
+    context = hub.runtime("pc")
     runner = CliRunner()
 
     fetched = runner.invoke(customers_app, ["fetch", "--connection", "pc"], obj=context)
@@ -302,7 +270,7 @@ def test_the_cli_fetches_and_binds(hub: Hub, procountor: Procountor, tmp_path: P
 
 # -- creating and updating before an invoice ----------------------------------------------------
 def test_the_customer_is_created_before_the_first_invoice_and_reused_after(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     set_options(hub, create_customers=True)
     hub.import_invoices([invoice(str(2001 + n)) for n in range(10)], tmp_path)
@@ -343,7 +311,7 @@ def test_the_customer_is_created_before_the_first_invoice_and_reused_after(
 
 
 def test_a_lost_answer_to_the_create_finds_the_customer_instead_of_making_another(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     # Procountor creates the customer, but the answer never arrives.
     procountor.sandbox.faults.update(
@@ -362,7 +330,7 @@ def test_a_lost_answer_to_the_create_finds_the_customer_instead_of_making_anothe
 
 
 def test_an_existing_customer_with_the_number_is_taken_not_duplicated(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     existing = add_customer(person(procountor, hub.clock), "Virtanen", number="1001")
     set_options(hub, create_customers=True)
@@ -376,7 +344,7 @@ def test_an_existing_customer_with_the_number_is_taken_not_duplicated(
 
 
 def test_a_changed_customer_is_patched_with_the_current_version(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     set_options(hub, create_customers=True)
@@ -412,7 +380,7 @@ def test_a_changed_customer_is_patched_with_the_current_version(
 
 
 def test_a_removed_value_is_cleared_with_a_whole_record_put(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     set_options(hub, create_customers=True, channel="mail")
@@ -445,21 +413,13 @@ class EditInProcountorFirst(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
-def _send_with(hub: Hub, transport: httpx.BaseTransport) -> Any:
-    return send_invoices(
-        hub.store,
-        hub.box,
-        hub.clock,
-        hub.settings,
-        connection_name=hub.connection,
-        all_unsent=True,
-        transport=transport,
-    )
+def _send_with(hub: TestHub, transport: httpx.BaseTransport) -> Any:
+    return hub.run(hub.connection, send_invoices, transport=transport)
 
 
 @pytest.mark.parametrize(("edits", "state"), [(1, "sent"), (2, "response_error")])
 def test_a_stale_version_is_read_again_and_retried_once(
-    hub: Hub, procountor: Procountor, tmp_path: Path, edits: int, state: str
+    hub: TestHub, procountor: Procountor, tmp_path: Path, edits: int, state: str
 ) -> None:
     pc = person(procountor, hub.clock)
     set_options(hub, create_customers=True)
@@ -501,7 +461,7 @@ def test_a_stale_version_is_read_again_and_retried_once(
 
 
 def test_a_missing_customer_number_is_a_data_issue_before_any_call(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     set_options(hub, create_customers=True)
     unnumbered = customer("C-1", "Rakennus Virtanen Oy", customer_number=None)
@@ -524,7 +484,7 @@ def test_a_missing_customer_number_is_a_data_issue_before_any_call(
 
 
 def test_a_refused_customer_reads_like_the_error_table(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     set_options(hub, create_customers=True)
     # A character outside Windows-1252, which Procountor refuses.
@@ -543,7 +503,7 @@ def test_a_refused_customer_reads_like_the_error_table(
 
 
 def test_two_companies_do_not_mix(
-    hub: Hub,
+    hub: TestHub,
     procountor: Procountor,
     store: Store,
     box: SecretBox,
@@ -553,7 +513,7 @@ def test_two_companies_do_not_mix(
 ) -> None:
     sandbox = procountor.sandbox
     set_options(hub, create_customers=True)
-    added = add_second_company(hub, create_customers=True)
+    added = hub.add_second_company(create_customers=True)
     second, other, other_key = added.hub, added.remote, added.api_key
     with store.session() as session:
         first_id = repo.find_connection(session, "pc").id
@@ -580,7 +540,5 @@ def test_two_companies_do_not_mix(
     assert names[0][0] != names[1][0]
 
     # Fetching for one company binds nothing of the other's.
-    report = fetch_customers(
-        store, box, clock, connection_name="pc2", transport=procountor.transport
-    )
+    report = hub.run("pc2", fetch_customers)
     assert report.fetched == 1 and [m.local_ref for m in report.already_bound] == ["C-1"]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import invoice
-from tests.support import Hub
+from tests.hub import TestHub, Told
 from tilisilta.ledger import exchanges as ledger
 from tilisilta.store.companies import find_connection
 from tilisilta.store.models import Exchange
@@ -29,7 +29,7 @@ def _coded(number: str, **first_line: Any) -> dict[str, Any]:
     return doc
 
 
-def _retry_all(hub: Hub) -> None:
+def _retry_all(hub: TestHub) -> None:
     with hub.store.session() as session:
         for exchange_id in session.scalars(select(Exchange.id)):
             ledger.retry(session, exchange_id, hub.clock.now())
@@ -44,7 +44,7 @@ def _retry_all(hub: Hub) -> None:
     ],
 )
 def test_refused_credentials_name_the_credential_and_the_rights_needed(
-    hub: Hub, tmp_path: Path, secret: str, names: str
+    hub: TestHub, tmp_path: Path, secret: str, names: str
 ) -> None:
     with hub.store.session() as session:
         connection = find_connection(session, hub.connection)
@@ -62,7 +62,7 @@ def test_refused_credentials_name_the_credential_and_the_rights_needed(
 
 # -- the invoice date's period ------------------------------------------------------------------
 def test_a_period_closed_before_sending_names_the_date_and_the_fix(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     hub.procountor.sandbox.close_period(hub.procountor.company_id, date(2026, 6, 1))
     hub.import_invoices([invoice("1001")], tmp_path)
@@ -76,12 +76,15 @@ def test_a_period_closed_before_sending_names_the_date_and_the_fix(
     )
 
 
-def test_a_period_closed_while_sending_names_the_date_and_the_fix(hub: Hub, tmp_path: Path) -> None:
+def test_a_period_closed_while_sending_names_the_date_and_the_fix(
+    hub: TestHub, tmp_path: Path
+) -> None:
     """The run read the periods open; someone closes June before the invoice goes."""
     hub.import_invoices([invoice("1001")], tmp_path)
     sandbox, company_id = hub.procountor.sandbox, hub.procountor.company_id
 
-    [line] = hub.send(on_planned=lambda _: sandbox.close_period(company_id, date(2026, 6, 1))).lines
+    close_june = Told(on_planned=lambda _: sandbox.close_period(company_id, date(2026, 6, 1)))
+    [line] = hub.send(progress=close_june).lines
 
     assert line.state == "response_error" and line.message
     assert line.message.startswith(
@@ -115,7 +118,7 @@ def test_a_period_closed_while_sending_names_the_date_and_the_fix(hub: Hub, tmp_
     ids=["account", "dimension", "dimension item"],
 )
 def test_a_missing_account_or_dimension_names_it_and_the_fix(
-    hub: Hub, tmp_path: Path, first_line: dict[str, Any], names: str, fix: str
+    hub: TestHub, tmp_path: Path, first_line: dict[str, Any], names: str, fix: str
 ) -> None:
     hub.import_invoices([_coded("1001", **first_line)], tmp_path)
 
@@ -137,7 +140,7 @@ def test_a_missing_account_or_dimension_names_it_and_the_fix(
     ids=["read", "update"],
 )
 def test_account_coding_that_cannot_be_read_or_updated_says_so_and_a_retry_finishes_it(
-    hub: Hub, tmp_path: Path, request_: str, says: str
+    hub: TestHub, tmp_path: Path, request_: str, says: str
 ) -> None:
     faults = hub.procountor.sandbox.faults
     faults.error_5xx = 1.0
@@ -171,7 +174,7 @@ def test_account_coding_that_cannot_be_read_or_updated_says_so_and_a_retry_finis
 
 
 # -- too many calls -----------------------------------------------------------------------------
-def test_too_many_calls_while_sending_says_so_and_what_to_do(hub: Hub, tmp_path: Path) -> None:
+def test_too_many_calls_while_sending_says_so_and_what_to_do(hub: TestHub, tmp_path: Path) -> None:
     faults = hub.procountor.sandbox.faults
     faults.error_429 = 1.0
     faults.only = r"^POST /api/invoices$"
@@ -196,7 +199,7 @@ def test_too_many_calls_while_sending_says_so_and_what_to_do(hub: Hub, tmp_path:
 
 
 def test_too_many_calls_before_sending_stop_the_run_with_the_remedy(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     faults = hub.procountor.sandbox.faults
     faults.error_429 = 1.0

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.factories import credit_note, invoice
-from tests.support import Hub, Procountor
+from tests.hub import Procountor, TestHub
 from tilisilta.cli import payments as payments_cli
 from tilisilta.cli.runtime import Runtime, console
 from tilisilta.connectors.procountor.flows.payments import (
@@ -66,20 +66,12 @@ class RecordingTransport(httpx.BaseTransport):
 
 
 def fetch(
-    hub: Hub, numbers: list[str] | None = None, transport: httpx.BaseTransport | None = None
+    hub: TestHub, numbers: list[str] | None = None, transport: httpx.BaseTransport | None = None
 ) -> PaymentFetchReport:
-    return fetch_payments(
-        hub.store,
-        hub.box,
-        hub.clock,
-        hub.settings,
-        connection_name=hub.connection,
-        numbers=numbers,
-        transport=transport or hub.procountor.transport,
-    )
+    return hub.run(hub.connection, fetch_payments, transport=transport, numbers=numbers)
 
 
-def remote_ids(hub: Hub) -> dict[str, int]:
+def remote_ids(hub: TestHub) -> dict[str, int]:
     """Our invoice number → its Procountor id, from the bindings of the hub's connection."""
     with hub.store.session() as session:
         connection = repo.find_connection(session, hub.connection)
@@ -91,25 +83,25 @@ def remote_ids(hub: Hub) -> dict[str, int]:
     return {ref: int(external) for ref, external in rows}
 
 
-def pay(hub: Hub, number: str, amount: str, *, type: str = "REFERENCEPAYMENT") -> None:
+def pay(hub: TestHub, number: str, amount: str, *, type: str = "REFERENCEPAYMENT") -> None:
     hub.procountor.sandbox.allocate_payment(
         hub.procountor.company_id, remote_ids(hub)[number], Decimal(amount), PAID_ON, type=type
     )
 
 
-def reverse(hub: Hub, number: str, amount: str) -> None:
+def reverse(hub: TestHub, number: str, amount: str) -> None:
     hub.procountor.sandbox.reverse_payment(
         hub.procountor.company_id, remote_ids(hub)[number], Decimal(amount), PAID_ON
     )
 
 
-def recorded(hub: Hub, company: str | None = None) -> list[Payment]:
+def recorded(hub: TestHub, company: str | None = None) -> list[Payment]:
     with hub.store.session() as session:
         owner = repo.find_company(session, company or hub.company)
         return [load_payment(d) for d in all_payments(session, owner.id)]
 
 
-def statuses(hub: Hub) -> dict[str, str | None]:
+def statuses(hub: TestHub) -> dict[str, str | None]:
     with hub.store.session() as session:
         connection = repo.find_connection(session, hub.connection)
         return dict(
@@ -125,13 +117,13 @@ def event_calls(procountor: Procountor) -> int:
     return sum(1 for r in procountor.sandbox.request_log if r.path.endswith("/paymentevents"))
 
 
-def send(hub: Hub, tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+def send(hub: TestHub, tmp_path: Path, docs: list[dict[str, Any]]) -> None:
     hub.import_invoices(docs, tmp_path)
-    summary = hub.send(all_unsent=False, numbers=[d["number"] for d in docs])
+    summary = hub.send(numbers=[d["number"] for d in docs])
     assert {line.state for line in summary.lines} == {"sent"}
 
 
-def seed_sent(hub: Hub, numbers: Iterable[str]) -> dict[str, int]:
+def seed_sent(hub: TestHub, numbers: Iterable[str]) -> dict[str, int]:
     """Many invoices created and approved in the sandbox and bound in the hub, without a
     thousand sends through HTTP: the payment fetch only needs them to exist on both sides."""
     sandbox = hub.procountor.sandbox
@@ -168,7 +160,7 @@ def seed_sent(hub: Hub, numbers: Iterable[str]) -> dict[str, int]:
 
 
 # -- choosing the invoices ------------------------------------------------------------------
-def test_selected_invoices_get_their_payments_and_no_other(hub: Hub, tmp_path: Path) -> None:
+def test_selected_invoices_get_their_payments_and_no_other(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001"), invoice("1002")])
     hub.import_invoices([invoice("1003")], tmp_path)  # in the hub, never sent
     pay(hub, "1001", "100.00")
@@ -187,7 +179,7 @@ def test_selected_invoices_get_their_payments_and_no_other(hub: Hub, tmp_path: P
 
 
 def test_the_scheduled_run_reads_every_sent_unpaid_invoice_in_one_call(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     send(hub, tmp_path, [invoice("1001"), invoice("1002"), invoice("1003")])
     hub.import_invoices([invoice("1004")], tmp_path)
@@ -205,7 +197,7 @@ def test_the_scheduled_run_reads_every_sent_unpaid_invoice_in_one_call(
 
 
 # -- what is recorded -----------------------------------------------------------------------
-def test_negative_events_are_never_recorded(hub: Hub, tmp_path: Path) -> None:
+def test_negative_events_are_never_recorded(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001")])
     pay(hub, "1001", "100.00")
     reverse(hub, "1001", "100.00")
@@ -218,7 +210,7 @@ def test_negative_events_are_never_recorded(hub: Hub, tmp_path: Path) -> None:
     assert all(p.amount > 0 for p in recorded(hub))
 
 
-def test_running_twice_records_each_payment_once(hub: Hub, tmp_path: Path) -> None:
+def test_running_twice_records_each_payment_once(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001"), invoice("1002")])
     pay(hub, "1001", "100.00")
     pay(hub, "1002", "30.00")
@@ -250,7 +242,7 @@ def test_running_twice_records_each_payment_once(hub: Hub, tmp_path: Path) -> No
 
 
 def test_partial_payments_add_up_and_a_paid_invoice_is_not_read_again(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     send(hub, tmp_path, [invoice("1001"), invoice("1002")])
     pay(hub, "1001", "200.00")
@@ -276,7 +268,7 @@ def test_partial_payments_add_up_and_a_paid_invoice_is_not_read_again(
     assert sum(p.amount for p in recorded(hub)) == TOTAL
 
 
-def test_the_journal_follows_the_payment_type(hub: Hub, tmp_path: Path) -> None:
+def test_the_journal_follows_the_payment_type(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001")])
     with hub.store.session() as session:  # a bookkeeper books set-offs in the cash journal too
         connection = repo.find_connection(session, hub.connection)
@@ -299,7 +291,7 @@ def test_the_journal_follows_the_payment_type(hub: Hub, tmp_path: Path) -> None:
 
 
 def test_a_connection_without_the_option_books_cash_in_the_cash_journal(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     options = ProcountorOptions.model_validate({"client_id": "c", "redirect_uri": "r"})
     assert options.payment_journals == {"CASH": JournalType.CASH}
@@ -313,7 +305,7 @@ def test_a_connection_without_the_option_books_cash_in_the_cash_journal(
     }
 
 
-def test_credit_notes_are_not_read(hub: Hub, tmp_path: Path) -> None:
+def test_credit_notes_are_not_read(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001"), credit_note("1002", credits="1001")])
     wire = RecordingTransport(hub.procountor.transport)
     report = fetch(hub, transport=wire)
@@ -321,29 +313,10 @@ def test_credit_notes_are_not_read(hub: Hub, tmp_path: Path) -> None:
     assert wire.asked_ids() == {str(remote_ids(hub)["1001"])}
 
 
-def test_two_companies_do_not_mix(hub: Hub, tmp_path: Path) -> None:
+def test_two_companies_do_not_mix(hub: TestHub, tmp_path: Path) -> None:
     procountor = hub.procountor
-    other = procountor.sandbox.add_company(name="Toinen Oy", business_id="0112038-9")
-    key = procountor.sandbox.issue_api_key(other.company_id, procountor.credentials["client_id"])
-    with hub.store.session() as session:
-        company = repo.create_company(session, "Toinen Oy", "0112038-9", hub.clock.now())
-        copy = repo.duplicate_connection(
-            session,
-            repo.find_connection(session, "pc"),
-            name="pc2",
-            company=company,
-            now=hub.clock.now(),
-        )
-        copy.secrets = hub.box.seal({**hub.box.open(copy.secrets), "api_key": key})
-    second = Hub(
-        hub.store,
-        hub.box,
-        hub.clock,
-        hub.settings,
-        procountor,
-        connection="pc2",
-        company="0112038-9",
-    )
+    added = hub.add_second_company()
+    second, other = added.hub, added.remote
     send(hub, tmp_path, [invoice("1001")])
     send(second, tmp_path, [invoice("1001")])
     assert remote_ids(hub)["1001"] == remote_ids(second)["1001"]  # ids are per company
@@ -364,7 +337,7 @@ def test_two_companies_do_not_mix(hub: Hub, tmp_path: Path) -> None:
 
 
 # -- bulk reads, failures -------------------------------------------------------------------
-def test_a_thousand_invoices_take_five_bulk_reads(hub: Hub) -> None:
+def test_a_thousand_invoices_take_five_bulk_reads(hub: TestHub) -> None:
     numbers = [str(10_000 + i) for i in range(1000)]
     created = seed_sent(hub, numbers)
     sandbox = hub.procountor.sandbox
@@ -386,7 +359,7 @@ def test_a_thousand_invoices_take_five_bulk_reads(hub: Hub) -> None:
     assert second.new_payments == 0 and second.calls == 4  # 666 left to read
 
 
-def test_pages_of_events_are_followed(hub: Hub, tmp_path: Path) -> None:
+def test_pages_of_events_are_followed(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001")])
     for _ in range(250):  # more events than one page holds
         pay(hub, "1001", "1.00")
@@ -395,7 +368,7 @@ def test_pages_of_events_are_followed(hub: Hub, tmp_path: Path) -> None:
     assert report.lines[0].paid == Decimal("250.00")
 
 
-def test_a_failure_stops_the_run_and_keeps_each_finished_chunk(hub: Hub) -> None:
+def test_a_failure_stops_the_run_and_keeps_each_finished_chunk(hub: TestHub) -> None:
     numbers = [str(20_000 + i) for i in range(250)]
     created = seed_sent(hub, numbers)
     for number in numbers[::2]:  # fewer events than a page: one read per chunk
@@ -413,7 +386,7 @@ def test_a_failure_stops_the_run_and_keeps_each_finished_chunk(hub: Hub) -> None
     assert rest.new_payments == 25 and len(recorded(hub)) == 125
 
 
-def test_wrong_credentials_stop_the_run_with_a_plain_message(hub: Hub, tmp_path: Path) -> None:
+def test_wrong_credentials_stop_the_run_with_a_plain_message(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001")])
     pay(hub, "1001", "10.00")
     with hub.store.session() as session:
@@ -428,15 +401,16 @@ def test_wrong_credentials_stop_the_run_with_a_plain_message(hub: Hub, tmp_path:
 
 # -- the command ----------------------------------------------------------------------------
 @pytest.fixture
-def cli_runtime(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Runtime:
-    settings = hub.settings.model_copy(update={"database_url": hub.store.url})
-    rt = Runtime(settings=settings, clock=hub.clock, transport=hub.procountor.transport)
+def cli_runtime(hub: TestHub, monkeypatch: pytest.MonkeyPatch) -> Runtime:
+    rt = hub.runtime("pc")
     monkeypatch.setattr(payments_cli, "runtime", lambda: rt)
     monkeypatch.setattr(console, "width", 200)
     return rt
 
 
-def test_the_command_prints_what_came_in(hub: Hub, tmp_path: Path, cli_runtime: Runtime) -> None:
+def test_the_command_prints_what_came_in(
+    hub: TestHub, tmp_path: Path, cli_runtime: Runtime
+) -> None:
     send(hub, tmp_path, [invoice("1001"), invoice("1002")])
     pay(hub, "1001", str(TOTAL))
     pay(hub, "1002", "64.77")
@@ -455,7 +429,7 @@ def test_the_command_prints_what_came_in(hub: Hub, tmp_path: Path, cli_runtime: 
 
 
 def test_the_command_needs_a_connection_and_says_when_it_stopped(
-    hub: Hub, tmp_path: Path, cli_runtime: Runtime
+    hub: TestHub, tmp_path: Path, cli_runtime: Runtime
 ) -> None:
     runner = CliRunner()
     missing = runner.invoke(payments_cli.fetch_app, ["payments"])
@@ -472,7 +446,7 @@ def test_the_command_needs_a_connection_and_says_when_it_stopped(
 
 @pytest.mark.parametrize(("short_by", "status"), [("0.01", "PAID"), ("0.02", "PARTLY_PAID")])
 def test_a_payment_of_procountors_row_rounded_total_settles_the_invoice(
-    hub: Hub, tmp_path: Path, short_by: str, status: str
+    hub: TestHub, tmp_path: Path, short_by: str, status: str
 ) -> None:
     # Procountor rounds VAT per row, the hub per rate: on two rows the totals may differ by a
     # cent, and a customer paying what Procountor billed has paid in full.

@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
 
 from tests.factories import invoice
-from tests.support import Hub, make_hub
+from tests.hub import TestHub
 from tilisilta.connectors.procountor.flows.attachments import shrink_pdf
 
 
@@ -34,7 +34,7 @@ def with_pdf(number: str, data: bytes) -> dict[str, Any]:
     )
 
 
-def test_the_pdf_copy_is_attached_to_the_invoice(hub: Hub, tmp_path: Path) -> None:
+def test_the_pdf_copy_is_attached_to_the_invoice(hub: TestHub, tmp_path: Path) -> None:
     pdf = make_pdf()
     hub.import_invoices([with_pdf("1001", pdf)], tmp_path)
     [line] = hub.send().lines
@@ -48,7 +48,7 @@ def test_the_pdf_copy_is_attached_to_the_invoice(hub: Hub, tmp_path: Path) -> No
 
 
 def test_a_copy_too_large_is_a_warning_and_the_invoice_still_stands(
-    hub: Hub, tmp_path: Path
+    hub: TestHub, tmp_path: Path
 ) -> None:
     hub.import_invoices([with_pdf("1001", b"%PDF-1.4\n" + b"0" * 10_000_001)], tmp_path)
     [line] = hub.send().lines
@@ -68,7 +68,7 @@ def test_a_copy_too_large_is_a_warning_and_the_invoice_still_stands(
         assert warned.state == "sent" and "larger than Procountor accepts" in (warned.error or "")
 
 
-def test_a_refused_attachment_is_a_warning_and_is_not_retried(hub: Hub, tmp_path: Path) -> None:
+def test_a_refused_attachment_is_a_warning_and_is_not_retried(hub: TestHub, tmp_path: Path) -> None:
     faults = hub.procountor.sandbox.faults
     faults.error_5xx = 1.0
     faults.only = r"^POST /api/attachments"
@@ -83,8 +83,8 @@ def test_a_refused_attachment_is_a_warning_and_is_not_retried(hub: Hub, tmp_path
 def test_options_send_the_pdf_with_the_invoice_and_shrink_it(  # type: ignore[no-untyped-def]
     sqlite_store, box, clock, settings, procountor, tmp_path: Path
 ) -> None:
-    hub = make_hub(
-        sqlite_store, box, clock, settings, procountor, pdf_send_with_invoice=True, shrink_pdf=True
+    hub = TestHub(sqlite_store, box, clock, settings).connect_procountor(
+        procountor, pdf_send_with_invoice=True, shrink_pdf=True
     )
     big = make_pdf(repeat=20_000)
     hub.import_invoices([with_pdf("1001", big)], tmp_path)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor, make_hub
+from tests.hub import Procountor, TestHub
 from tilisilta.clock import ManualClock
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
@@ -19,8 +19,10 @@ from tilisilta.store.engine import Store
 @pytest.fixture
 def posting_hub(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, procountor: Procountor
-) -> Hub:
-    return make_hub(store, box, clock, settings, procountor, posting_products=True)
+) -> TestHub:
+    return TestHub(store, box, clock, settings).connect_procountor(
+        procountor, posting_products=True
+    )
 
 
 def coded(number: str, first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +37,7 @@ TRE = {"account": "3000", "dimensions": {"Kustannuspaikka": "TRE"}}
 OTHER_ACCOUNT = {"account": "3010", "dimensions": {"Kustannuspaikka": "HKI"}}
 
 
-def posting_products(hub: Hub) -> list[dict[str, Any]]:
+def posting_products(hub: TestHub) -> list[dict[str, Any]]:
     sandbox = hub.procountor.sandbox
     company = hub.procountor.company_id
     groups = {g["id"]: g["name"] for g in sandbox.companies[company].product_groups.values()}
@@ -45,7 +47,7 @@ def posting_products(hub: Hub) -> list[dict[str, Any]]:
 
 
 def test_each_posting_gets_one_product_and_rows_are_linked_to_it(
-    posting_hub: Hub, tmp_path: Path
+    posting_hub: TestHub, tmp_path: Path
 ) -> None:
     hub = posting_hub
     # Lines 25.5 % and 13.5 %: four distinct postings over three invoices.
@@ -74,7 +76,7 @@ def test_each_posting_gets_one_product_and_rows_are_linked_to_it(
     assert len(posting_products(hub)) == 4
 
 
-def test_a_row_without_an_account_is_a_data_issue(posting_hub: Hub, tmp_path: Path) -> None:
+def test_a_row_without_an_account_is_a_data_issue(posting_hub: TestHub, tmp_path: Path) -> None:
     hub = posting_hub
     hub.import_invoices([coded("1001", HKI, {"account": None})], tmp_path)
     [line] = hub.send().lines
@@ -85,7 +87,7 @@ def test_a_row_without_an_account_is_a_data_issue(posting_hub: Hub, tmp_path: Pa
 
 
 def test_a_product_found_in_procountor_is_reused_not_made_twice(
-    posting_hub: Hub, tmp_path: Path
+    posting_hub: TestHub, tmp_path: Path
 ) -> None:
     hub = posting_hub
     hub.import_invoices([coded("1001", HKI, HKI)], tmp_path)
@@ -112,8 +114,8 @@ def test_a_product_group_that_cannot_be_made_is_said_so(
     tmp_path: Path,
 ) -> None:
     name = "Tilisillan kirjaustuotteet " * 4  # longer than the 80 characters Procountor allows
-    hub = make_hub(
-        store, box, clock, settings, procountor, posting_products=True, posting_product_group=name
+    hub = TestHub(store, box, clock, settings).connect_procountor(
+        procountor, posting_products=True, posting_product_group=name
     )
     hub.import_invoices([coded("1001", HKI, HKI)], tmp_path)
     [line] = hub.send().lines

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.factories import invoice
-from tests.support import Hub, Procountor
-from tilisilta.cli.registers import RegistersContext, products_app
-from tilisilta.cli.runtime import Runtime
+from tests.hub import Procountor, TestHub
+from tilisilta.cli.registers import products_app
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.flows.registers import (
@@ -65,7 +64,7 @@ def read_product(pc: ProcountorClient, product_id: int) -> dict[str, Any]:
     return result
 
 
-def set_options(hub: Hub, **options: Any) -> None:
+def set_options(hub: TestHub, **options: Any) -> None:
     with hub.store.session() as session:
         connection = repo.find_connection(session, hub.connection)
         connection.options = {**connection.options, **options}
@@ -75,13 +74,13 @@ def calls(procountor: Procountor, method: str, path: str) -> int:
     return procountor.sandbox.request_counts[f"{method} {path}"]
 
 
-def add_local_product(hub: Hub, product: Product) -> None:
+def add_local_product(hub: TestHub, product: Product) -> None:
     with hub.store.session() as session:
         company = repo.find_company(session, hub.company)
         upsert_product(session, company.id, product, hub.clock.now())
 
 
-def product_bindings(hub: Hub) -> dict[str, str]:
+def product_bindings(hub: TestHub) -> dict[str, str]:
     """product code -> Procountor id."""
     with hub.store.session() as session:
         rows = session.execute(
@@ -112,7 +111,9 @@ FREE_TEXT = line(None, "Matkakulut", "40.00")
 
 
 # -- fetching and matching ----------------------------------------------------------------------
-def test_fetch_matches_by_code_then_name(hub: Hub, procountor: Procountor, tmp_path: Path) -> None:
+def test_fetch_matches_by_code_then_name(
+    hub: TestHub, procountor: Procountor, tmp_path: Path
+) -> None:
     pc = person(procountor, hub.clock)
     coffee = add_product(pc, "Coffee", "kahvi-1")
     work = add_product(pc, "Asennustyö", "X-200")
@@ -123,9 +124,7 @@ def test_fetch_matches_by_code_then_name(hub: Hub, procountor: Procountor, tmp_p
     add_local_product(hub, Product(code="LAHJA", name="Lahja"))
     add_local_product(hub, Product(code="UUSI", name="Uusi tuote"))
 
-    report = fetch_products(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    report = hub.run("pc", fetch_products)
 
     assert report.fetched == 5
     assert {(m.local_ref, m.external_id, m.by) for m in report.matched} == {
@@ -140,14 +139,12 @@ def test_fetch_matches_by_code_then_name(hub: Hub, procountor: Procountor, tmp_p
     assert product_bindings(hub) == {"KAHVI-1": str(coffee), "ASENNUS": str(work)}
 
 
-def test_fetch_reads_every_page(hub: Hub, procountor: Procountor) -> None:
+def test_fetch_reads_every_page(hub: TestHub, procountor: Procountor) -> None:
     pc = person(procountor, hub.clock)
     ids = [add_product(pc, f"Tuote {n:03}", f"T-{n:03}") for n in range(201)]
     add_local_product(hub, Product(code="T-200", name="Viimeinen"))
 
-    report = fetch_products(
-        hub.store, hub.box, hub.clock, connection_name="pc", transport=procountor.transport
-    )
+    report = hub.run("pc", fetch_products)
 
     assert report.fetched == 201
     assert calls(procountor, "GET", "/api/products") == 2
@@ -155,36 +152,20 @@ def test_fetch_reads_every_page(hub: Hub, procountor: Procountor) -> None:
 
 
 # -- binding by hand ----------------------------------------------------------------------------
-def test_bind_by_hand_and_through_the_cli(hub: Hub, procountor: Procountor, tmp_path: Path) -> None:
+def test_bind_by_hand_and_through_the_cli(
+    hub: TestHub, procountor: Procountor, tmp_path: Path
+) -> None:
     pc = person(procountor, hub.clock)
     sales = add_product(pc, "Kahvi", "K1")
     purchase = add_product(pc, "Kahvi (osto)", "K1-OSTO", kind="PURCHASE")
     hub.import_invoices([invoice("1001", lines=[COFFEE])], tmp_path)
 
-    result = bind_product(
-        hub.store,
-        hub.box,
-        hub.clock,
-        connection_name="pc",
-        product_code="KAHVI-1",
-        procountor_id=sales,
-        transport=procountor.transport,
-    )
+    result = hub.run("pc", bind_product, product_code="KAHVI-1", procountor_id=sales)
     assert (result.local_name, result.external_name) == ("Kahvi 1 kg", "Kahvi")
     with pytest.raises(BindRefused, match="PURCHASE"):
-        bind_product(
-            hub.store,
-            hub.box,
-            hub.clock,
-            connection_name="pc",
-            product_code="KAHVI-1",
-            procountor_id=purchase,
-            transport=procountor.transport,
-        )
+        hub.run("pc", bind_product, product_code="KAHVI-1", procountor_id=purchase)
 
-    rt = Runtime(settings=hub.settings, clock=hub.clock)
-    rt.store, rt.box = hub.store, hub.box
-    context = RegistersContext(rt, procountor.transport)
+    context = hub.runtime("pc")
     runner = CliRunner()
     fetched = runner.invoke(products_app, ["fetch", "--connection", "pc"], obj=context)
     assert fetched.exit_code == 0, fetched.output
@@ -206,7 +187,7 @@ def test_bind_by_hand_and_through_the_cli(hub: Hub, procountor: Procountor, tmp_
 
 # -- creating and updating before an invoice ----------------------------------------------------
 def test_products_are_created_before_sending_and_the_rows_link_to_them(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     set_options(hub, create_products=True)
     hub.import_invoices(
@@ -246,7 +227,7 @@ def test_products_are_created_before_sending_and_the_rows_link_to_them(
 
 
 def test_an_existing_product_with_the_exact_code_is_taken_not_duplicated(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     longer = add_product(pc, "Kahvi 10 kg", "KAHVI-10")
@@ -264,7 +245,7 @@ def test_an_existing_product_with_the_exact_code_is_taken_not_duplicated(
 
 
 def test_a_changed_product_master_is_written_with_a_whole_record_put(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     pc = person(procountor, hub.clock)
     set_options(hub, create_products=True, product_group="Tilisilta")
@@ -304,7 +285,7 @@ def test_a_changed_product_master_is_written_with_a_whole_record_put(
 # -- product groups -----------------------------------------------------------------------------
 @pytest.mark.parametrize("exists", [True, False])
 def test_the_product_group_is_found_by_name_or_created_once(
-    hub: Hub, procountor: Procountor, tmp_path: Path, exists: bool
+    hub: TestHub, procountor: Procountor, tmp_path: Path, exists: bool
 ) -> None:
     pc = person(procountor, hub.clock)
     found = None
@@ -327,7 +308,7 @@ def test_the_product_group_is_found_by_name_or_created_once(
 
 
 def test_a_product_group_that_cannot_be_created_stops_the_invoice(
-    hub: Hub, procountor: Procountor, tmp_path: Path
+    hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     name = "Tilisillan tuotteet " * 5  # longer than the 80 characters Procountor allows
     set_options(hub, create_products=True, product_group=name)

@@ -114,7 +114,7 @@ def test_an_invoice_changed_after_sending_is_reported_not_resent(hub, tmp_path: 
 
 def test_sending_by_number_sends_only_those_and_names_unknown_ones(hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     hub.import_invoices([invoice("1001"), invoice("1002")], tmp_path)
-    summary = hub.send(all_unsent=False, numbers=["1002", "9999"])
+    summary = hub.send(numbers=["1002", "9999"])
     assert [line.number for line in summary.lines] == ["1002"]
     assert summary.unknown_numbers == ["9999"]
     assert [inv["originalInvoiceNumber"] for inv in hub.procountor.invoices()] == ["1002"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import invoice
-from tests.support import make_hub
+from tests.hub import TestHub
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ from tests.support import make_hub
 def test_sending_option(  # type: ignore[no-untyped-def]
     sqlite_store, box, clock, settings, procountor, tmp_path: Path, option: str, status: str
 ) -> None:
-    hub = make_hub(sqlite_store, box, clock, settings, procountor, sending=option)
+    hub = TestHub(sqlite_store, box, clock, settings).connect_procountor(procountor, sending=option)
     hub.import_invoices([invoice("1001")], tmp_path)
     summary = hub.send()
     assert summary.lines[0].state == "sent"
@@ -28,7 +28,7 @@ def test_sending_option(  # type: ignore[no-untyped-def]
 def test_no_sending_channel_is_approved_straight_to_approved(  # type: ignore[no-untyped-def]
     sqlite_store, box, clock, settings, procountor, tmp_path: Path
 ) -> None:
-    hub = make_hub(sqlite_store, box, clock, settings, procountor, channel="none")
+    hub = TestHub(sqlite_store, box, clock, settings).connect_procountor(procountor, channel="none")
     hub.import_invoices([invoice("1001")], tmp_path)
     hub.send()
     [remote] = procountor.invoices()

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.hub import TestHub
 from tilisilta.clock import SystemClock
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
@@ -49,12 +50,12 @@ PAGE = 50
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> tuple[Store, SecretBox]:
-    store, box, _ = _hub(tmp_path, page_size=200)
-    return store, box
+def live(tmp_path: Path) -> TestHub:
+    return _hub(tmp_path, page_size=200)
 
 
-def _hub(tmp_path: Path, *, page_size: int) -> tuple[Store, SecretBox, Settings]:
+def _hub(tmp_path: Path, *, page_size: int) -> TestHub:
+    """A throw-away hub whose connection "live" reaches the real Odoo over real HTTP."""
     env = {name: os.environ[PREFIX + name] for name in NEEDED}
     settings = Settings(
         home=tmp_path,
@@ -63,52 +64,44 @@ def _hub(tmp_path: Path, *, page_size: int) -> tuple[Store, SecretBox, Settings]
     )
     store = Store(settings.resolved_database_url())
     store.upgrade()
-    box = SecretBox.from_settings(settings)
-    clock = SystemClock()
-    with store.session() as session:
-        company = repo.create_company(session, "Live Oy", "2077474-0", clock.now())
-        repo.add_connection(
-            session,
-            box,
-            company=company,
-            name="live",
-            kind="odoo",
-            environment="test",
-            base_url=env["URL"],
-            options=OdooOptions(
-                database=env["DATABASE"],
-                login=env["LOGIN"],
-                odoo_company_id=int(env["COMPANY_ID"]),
-                page_size=page_size,
-            ).model_dump(mode="json"),
-            secrets={"api_key": env["API_KEY"]},
-            now=clock.now(),
-        )
-    return store, box, settings
+    hub = TestHub(store, SecretBox.from_settings(settings), SystemClock(), settings)
+    return hub.connect(
+        "live",
+        "odoo",
+        transport=None,
+        base_url=env["URL"],
+        options=OdooOptions(
+            database=env["DATABASE"],
+            login=env["LOGIN"],
+            odoo_company_id=int(env["COMPANY_ID"]),
+            page_size=page_size,
+        ).model_dump(mode="json"),
+        secrets={"api_key": env["API_KEY"]},
+        company_name="Live Oy",
+        environment="test",
+    )
 
 
-def test_a_real_odoo_answers_and_its_records_map(live: tuple[Store, SecretBox]) -> None:
-    store, box = live
-    clock = SystemClock()
-    check = check_connection(store, box, clock, "live")
+def test_a_real_odoo_answers_and_its_records_map(live: TestHub) -> None:
+    hub = live
+    check = hub.run("live", check_connection)
     assert check.lines and check.lines[0].startswith("Odoo ")
     for flow in (pull_partners, pull_products):
-        assert flow(store, box, clock, "live").aborted is None
-    report = pull_invoices(store, box, clock, "live")
+        assert hub.run("live", flow).aborted is None
+    report = hub.run("live", pull_invoices)
     assert report.aborted is None, report.aborted
 
 
-def _odoo(store: Store, box: SecretBox) -> Any:
-    with store.session() as session:
-        client, options = open_client(repo.find_connection(session, "live"), box, SystemClock())
+def _odoo(hub: TestHub) -> Any:
+    client, options = open_client(hub.context("live"))
     return client, company_context(options), int(options.odoo_company_id)
 
 
 @writes
 def test_a_payment_is_written_back_to_a_throw_away_invoice_once(tmp_path: Path) -> None:
-    store, box, settings = _hub(tmp_path, page_size=200)
-    clock = SystemClock()
-    client, context, company = _odoo(store, box)
+    hub = _hub(tmp_path, page_size=200)
+    store, clock = hub.store, hub.clock
+    client, context, company = _odoo(hub)
     try:
         partner = client.call(
             "res.partner",
@@ -150,7 +143,7 @@ def test_a_payment_is_written_back_to_a_throw_away_invoice_once(tmp_path: Path) 
     finally:
         client.close()
     number, amount = str(read[0]["name"]), Decimal(str(read[0]["amount_total"]))
-    pulled = pull_invoices(store, box, clock, "live")
+    pulled = hub.run("live", pull_invoices)
     assert number in pulled.new, pulled
     payment = Payment(
         external_id="live-1",
@@ -162,11 +155,11 @@ def test_a_payment_is_written_back_to_a_throw_away_invoice_once(tmp_path: Path) 
     with store.session() as session:
         company_row = repo.find_company(session, "2077474-0")
         upsert_payment(session, company_row.id, "live:1", payment, clock.now())
-    first = push_payments(store, box, clock, settings, "live")
+    first = hub.run("live", push_payments)
     assert first.run.aborted is None and len(first.run.sent) == 1, first
-    again = push_payments(store, box, clock, settings, "live")
+    again = hub.run("live", push_payments)
     assert again.run.sent == []
-    client, context, _ = _odoo(store, box)
+    client, context, _ = _odoo(hub)
     try:
         state = client.read("account.move", [move_id], ["payment_state"], context=context)
     finally:
@@ -176,14 +169,15 @@ def test_a_payment_is_written_back_to_a_throw_away_invoice_once(tmp_path: Path) 
 
 @writes
 def test_a_bulk_of_one_transaction_is_pulled_in_full_in_small_pages(tmp_path: Path) -> None:
-    store, box, _ = _hub(tmp_path, page_size=PAGE)
-    client, context, _ = _odoo(store, box)
+    hub = _hub(tmp_path, page_size=PAGE)
+    store = hub.store
+    client, context, _ = _odoo(hub)
     names = [f"Tilisilta live bulk {n:03d}" for n in range(BULK)]
     created: list[int] = []
     try:
         values = [{"name": name, "customer_rank": 1} for name in names]
         created = list(client.call("res.partner", "create", vals_list=values, context=context))
-        report = pull_partners(store, box, SystemClock(), "live")
+        report = hub.run("live", pull_partners)
         assert report.aborted is None, report.aborted
         with store.session() as session:
             kept = {doc.payload.get("name") for doc in all_of_kind(session, 1, PARTY)}

@@ -8,13 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.factories import batch
-from tests.support import Hub
+from tests.hub import TestHub
 from tilisilta.store.models import Binding
 
 MAX_RUNS = 8
 
 
-def _send_until_settled(hub: Hub) -> int:
+def _send_until_settled(hub: TestHub) -> int:
     """Send, then send again (as the scheduler would) while anything waits for a retry."""
     for run in range(1, MAX_RUNS + 1):
         summary = hub.send(workers=4)
@@ -26,7 +26,7 @@ def _send_until_settled(hub: Hub) -> int:
     raise AssertionError(f"still waiting after {MAX_RUNS} runs")
 
 
-def test_200_invoices_end_as_exactly_200_procountor_invoices(hub: Hub, tmp_path: Path) -> None:
+def test_200_invoices_end_as_exactly_200_procountor_invoices(hub: TestHub, tmp_path: Path) -> None:
     hub.import_invoices(batch(200), tmp_path)
     faults = hub.procountor.sandbox.faults
     faults.drop_after_commit = 0.2

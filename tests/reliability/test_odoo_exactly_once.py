@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.odoo_support import Odoo, OdooHub, connect_odoo, open_odoo
+from tests.hub import Odoo, TestHub, open_odoo
 from tilisilta.clock import ManualClock
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import JournalType, Payment
@@ -35,11 +35,11 @@ def odoo(clock: ManualClock) -> Iterator[Odoo]:
 @pytest.fixture
 def hub(
     store: Store, box: SecretBox, clock: ManualClock, settings: Settings, odoo: Odoo
-) -> OdooHub:
-    return connect_odoo(store, box, clock, settings, odoo, page_size=7)
+) -> TestHub:
+    return TestHub(store, box, clock, settings).connect_odoo(odoo, page_size=7)
 
 
-def test_a_pull_cut_off_by_failures_resumes_and_misses_nothing(hub: OdooHub, odoo: Odoo) -> None:
+def test_a_pull_cut_off_by_failures_resumes_and_misses_nothing(hub: TestHub, odoo: Odoo) -> None:
     for n in range(INVOICES):
         odoo.invoice(("aalto", "virtanen", "korhonen")[n % 3], [("coffee", n + 1)])
         if n % 4 == 0:
@@ -61,7 +61,7 @@ def test_a_pull_cut_off_by_failures_resumes_and_misses_nothing(hub: OdooHub, odo
 
 
 def test_payments_written_back_under_faults_are_registered_exactly_once(
-    hub: OdooHub, odoo: Odoo
+    hub: TestHub, odoo: Odoo
 ) -> None:
     moves = [odoo.invoice("aalto", [("coffee", n + 1)]) for n in range(INVOICES)]
     assert len(hub.pull().new) == INVOICES

@@ -355,9 +355,9 @@ def connection_fetch_vat(name: str) -> None:
     from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
     from tilisilta.http.errors import RemoteError
 
-    rt = runtime()
+    context = open_connection(runtime(), name)
     try:
-        fetched = fetch_vat_settings(rt.store, rt.box, rt.clock, name)
+        fetched = fetch_vat_settings(context)
     except (LookupError, RemoteError) as exc:
         raise fail(str(exc)) from exc
     rates = ", ".join(f"{r.normalize():f} %" for r in fetched.settings.sales_percentages)

@@ -141,9 +141,9 @@ def setup(name: str) -> None:
     from tilisilta.connectors.odoo.flows.setup import read_setup
     from tilisilta.http.errors import RemoteError
 
-    rt = runtime()
+    context = open_connection(runtime(), name)
     try:
-        found = read_setup(rt.store, rt.box, rt.clock, name)
+        found = read_setup(context)
     except LookupError as exc:
         raise fail(str(exc)) from exc
     except RemoteError as exc:

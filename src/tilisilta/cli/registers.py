@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.table import Table
 
-from tilisilta.cli.runtime import Runtime, console, fail, runtime
+from tilisilta.cli.runtime import Runtime, console, fail, open_connection, runtime
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.procountor.errors import describe_failure
 from tilisilta.connectors.procountor.flows.registers import (
     BindRefused,
@@ -39,18 +38,11 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show the matches; bind 
 ShowAll = Annotated[bool, typer.Option("--all", help="List every unmatched Procountor record.")]
 
 
-@dataclass
-class RegistersContext:
-    """What the commands run with; tests pass one as the click context object to reach an
-    in-process sandbox."""
-
-    runtime: Runtime
-    transport: httpx.BaseTransport | None = None
-
-
-def _context(ctx: typer.Context) -> RegistersContext:
-    found = ctx.find_object(RegistersContext)
-    return found if found is not None else RegistersContext(runtime())
+def _open(ctx: typer.Context, connection: str) -> FlowContext:
+    """The connection's flow context; tests pass a :class:`Runtime` as the click context object
+    to reach an in-process sandbox through its transport."""
+    rt = ctx.find_object(Runtime) or runtime()
+    return open_connection(rt, connection)
 
 
 def _run(action: str, call: Callable[[], Any]) -> Any:
@@ -69,18 +61,9 @@ def customers_fetch(
 ) -> None:
     """Read every Procountor customer and bind the hub's parties to them: by business ID, then
     customer number, then name."""
-    rc = _context(ctx)
-    rt = rc.runtime
+    context = _open(ctx, connection)
     report: RegisterReport = _run(
-        "read the customers",
-        lambda: fetch_customers(
-            rt.store,
-            rt.box,
-            rt.clock,
-            connection_name=connection,
-            bind=not dry_run,
-            transport=rc.transport,
-        ),
+        "read the customers", lambda: fetch_customers(context, bind=not dry_run)
     )
     _print_report(report, "party", "customers bind", connection, show_all)
 
@@ -93,19 +76,10 @@ def customers_bind(
     connection: Connection,
 ) -> None:
     """Bind a party to a Procountor customer by hand (replacing an earlier binding)."""
-    rc = _context(ctx)
-    rt = rc.runtime
+    context = _open(ctx, connection)
     result: BindResult = _run(
         "read the customer",
-        lambda: bind_party(
-            rt.store,
-            rt.box,
-            rt.clock,
-            connection_name=connection,
-            party_ref=party_ref,
-            procountor_id=procountor_id,
-            transport=rc.transport,
-        ),
+        lambda: bind_party(context, party_ref=party_ref, procountor_id=procountor_id),
     )
     _print_bind(result, "party")
 
@@ -116,18 +90,9 @@ def products_fetch(
     ctx: typer.Context, connection: Connection, dry_run: DryRun = False, show_all: ShowAll = False
 ) -> None:
     """Read every Procountor sales product and bind the hub's products: by code, then name."""
-    rc = _context(ctx)
-    rt = rc.runtime
+    context = _open(ctx, connection)
     report: RegisterReport = _run(
-        "read the products",
-        lambda: fetch_products(
-            rt.store,
-            rt.box,
-            rt.clock,
-            connection_name=connection,
-            bind=not dry_run,
-            transport=rc.transport,
-        ),
+        "read the products", lambda: fetch_products(context, bind=not dry_run)
     )
     _print_report(report, "product", "products bind", connection, show_all)
 
@@ -140,19 +105,10 @@ def products_bind(
     connection: Connection,
 ) -> None:
     """Bind a product to a Procountor sales product by hand (replacing an earlier binding)."""
-    rc = _context(ctx)
-    rt = rc.runtime
+    context = _open(ctx, connection)
     result: BindResult = _run(
         "read the product",
-        lambda: bind_product(
-            rt.store,
-            rt.box,
-            rt.clock,
-            connection_name=connection,
-            product_code=product_code,
-            procountor_id=procountor_id,
-            transport=rc.transport,
-        ),
+        lambda: bind_product(context, product_code=product_code, procountor_id=procountor_id),
     )
     _print_bind(result, "product")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -43,31 +44,43 @@ def import_invoices_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     company: Annotated[str, typer.Option(help="Business ID, id or name of the company.")],
 ) -> None:
-    """Import sales invoices and credit notes from a JSON or CSV file (docs/import-format.md)."""
+    """Import sales invoices and credit notes from a JSON or CSV file (docs/import-format.md).
+
+    Exits 0 when every document was imported (findings of the rules are listed; a file with no
+    invoices says so), 3 when documents or the file were refused, 1 when it could not run."""
     rt = runtime()
     try:
         report = import_invoices(rt.store, rt.clock, company=company, path=file)
     except (UnsupportedFileType, LookupError) as exc:
-        raise fail(str(exc)) from exc
+        raise fail(escape(str(exc))) from exc
+    except OSError as exc:
+        raise fail(escape(f"cannot read {file}: {exc.strerror or exc}")) from exc
     print_import_report(report)
     if report.refused:
         raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
 def print_import_report(report: ImportReport) -> None:
-    console.print(
-        f"{report.source}: {report.seen} documents read; {len(report.new)} new, "
-        f"{len(report.changed)} changed, {len(report.unchanged)} unchanged, "
-        f"{len(report.refused)} problems kept documents out"
-    )
-    for problem in report.refused:
-        console.print(f"  [red]not imported[/red] {problem}")
+    """Every value in a problem comes from the file: printed as text, never as rich markup."""
+    if report.seen or report.refused:
+        console.print(
+            escape(
+                f"{report.source}: {report.seen} documents read; {len(report.new)} new, "
+                f"{len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+                f"{len(report.refused)} problems kept documents out"
+            )
+        )
+    elif not report.held:
+        console.print(escape(f"{report.source}: no documents in the file; nothing was imported."))
     errors = [p for p in report.held if p.severity is Severity.ERROR]
     warnings = [p for p in report.held if p.severity is Severity.WARNING]
-    for problem in errors:
-        console.print(f"  [yellow]will not be sent until fixed[/yellow] {problem}")
-    for problem in warnings:
-        console.print(f"  [dim]warning[/dim] {problem}")
+    for label, problems in (
+        ("[red]not imported[/red]", report.refused),
+        ("[yellow]will not be sent until fixed[/yellow]", errors),
+        ("[dim]warning[/dim]", warnings),
+    ):
+        for problem in problems:
+            console.print(f"  {label} {escape(str(problem))}", emoji=False)
 
 
 @send_app.command("invoices")

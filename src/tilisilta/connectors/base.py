@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -23,6 +23,8 @@ from tilisilta.fixes import Fix
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Connection
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class WrongKind(LookupError):
@@ -71,6 +73,14 @@ class FlowContext:
     # Tests inject a transport to reach a sandbox in-process; None means real HTTP.
     transport: httpx.BaseTransport | None = None
     progress: Progress | None = None  # told how much work there is and how it goes
+
+    def options_as(self, kind: str, model: type[M]) -> M:
+        """The connection's settings as ``kind``'s model (``open_context`` validated them), or a
+        one-line WrongKind for a connection of another kind."""
+        require_kind_of(self, kind)
+        if not isinstance(self.options, model):
+            raise TypeError(f"the settings of connection {self.connection_name} are not {model}")
+        return self.options
 
     def secrets(self) -> dict[str, str]:
         """The connection's secrets, opened now (never kept in the context)."""
@@ -165,7 +175,19 @@ def result_of(report: Any, aborted: str | None = None) -> FlowResult:
     return FlowResult(counts=counts, aborted=stopped, detail=report)
 
 
-def require_kind_of(context: FlowContext, kind: str, doing: str) -> None:
+def reporting(
+    flow: Callable[..., Any], to_result: Callable[[Any], FlowResult] = result_of
+) -> Callable[[FlowContext, BaseModel], FlowResult]:
+    """A flow that returns its own report, as a :class:`FlowSpec`'s ``run``: the parameters go
+    in as keywords, the report comes back as a :class:`FlowResult` (``result_of`` by default)."""
+
+    def run(context: FlowContext, params: BaseModel) -> FlowResult:
+        return to_result(flow(context, **params.model_dump()))
+
+    return run
+
+
+def require_kind_of(context: FlowContext, kind: str, doing: str | None = None) -> None:
     """Refuse, in one line, to ``doing`` with a connection of another kind."""
     if context.kind != kind:
         raise wrong_kind(context.connection_name, context.kind, kind, doing)

@@ -179,14 +179,19 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
     odoo_transport = odoo.transport()
     # Beyond Procountor's four documented VAT statuses the numbers are per company: read the
     # company's VAT defaults and map the rest by their descriptions.
-    vat = fetch_vat_settings(store, box, clock, CONNECTION, transport=transport)
+    vat = fetch_vat_settings(
+        open_context(store, box, clock, settings, CONNECTION, transport=transport)
+    )
+    # Opened after the VAT statuses were mapped: a context holds the settings as they were.
+    books = open_context(store, box, clock, settings, CONNECTION, transport=transport)
+    erp_context = open_context(
+        store, box, clock, settings, ODOO_CONNECTION, transport=odoo_transport
+    )
 
     # The ERP: the demo batch is posted in Odoo, and the hub pulls it with its customers and
     # products.
     moves = DemoErp(odoo.registry, odoo_creds.seed).enter(demo_invoices(_demo_day(clock)))
-    pulled = odoo_pull(
-        open_context(store, box, clock, settings, ODOO_CONNECTION, transport=odoo_transport)
-    )
+    pulled = odoo_pull(erp_context)
     assert pulled.customers and pulled.products and pulled.invoices and pulled.posted
     erp = ErpPull(
         customers=pulled.customers.detail,
@@ -203,23 +208,11 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         sandbox.add_partner(company_id, partner)
     for product in products:
         sandbox.add_product(company_id, product)
-    customers_found = fetch_customers(
-        store, box, clock, connection_name=CONNECTION, transport=transport
-    )
-    products_found = fetch_products(
-        store, box, clock, connection_name=CONNECTION, transport=transport
-    )
+    customers_found = fetch_customers(books)
+    products_found = fetch_products(books)
     # A person settles each ambiguous customer; the demo takes the first candidate.
     by_hand = [
-        bind_party(
-            store,
-            box,
-            clock,
-            connection_name=CONNECTION,
-            party_ref=line.local_ref,
-            procountor_id=int(line.candidates[0][0]),
-            transport=transport,
-        )
+        bind_party(books, party_ref=line.local_ref, procountor_id=int(line.candidates[0][0]))
         for line in customers_found.ambiguous
     ]
 
@@ -232,15 +225,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         sandbox.faults.only = r"^POST /api/invoices$"
     bound_before = _bound(store, PARTY), _bound(store, PRODUCT)
     try:
-        sent = send_invoices(
-            store,
-            box,
-            clock,
-            settings,
-            connection_name=CONNECTION,
-            all_unsent=True,
-            transport=transport,
-        )
+        sent = send_invoices(books)
         sandbox.faults.update({"drop_after_commit": 0, "error_5xx": 0})
         registers = DemoRegisters(
             customers_found,
@@ -258,17 +243,8 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
             ),
         )
         _customers_pay(sandbox, company_id, today(clock))
-        paid = fetch_payments(
-            store,
-            box,
-            clock,
-            settings,
-            connection_name=CONNECTION,
-            transport=transport,
-        )
-        written_back = push_payments(
-            store, box, clock, settings, ODOO_CONNECTION, transport=odoo_transport
-        )
+        paid = fetch_payments(books)
+        written_back = push_payments(erp_context)
     finally:
         transport.close()
         odoo.close()

@@ -13,16 +13,18 @@ import difflib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from tilisilta.domain.documents import Invoice, InvoiceKind
+from tilisilta.domain.money import vat_of
 from tilisilta.domain.validation import Problem, Severity
 
 Loc = tuple[str | int, ...]
@@ -76,6 +78,9 @@ def _problem(
     )
 
 
+_QUOTED = 40  # a value quoted in a problem: its first 40 characters, then "…" (as the rules do)
+
+
 def _show(value: Any) -> str | None:
     """The offending value as a short string for the problem list."""
     if value is None:
@@ -83,26 +88,93 @@ def _show(value: Any) -> str | None:
     if isinstance(value, str):
         text = value
     elif isinstance(value, bool | dict | list):
-        text = json.dumps(value, default=str, ensure_ascii=False)
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (RecursionError, ValueError):
+            text = type(value).__name__
+    elif isinstance(value, int):
+        text = str(Decimal(value))  # str() refuses an integer of over 4,300 digits
     else:
         text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return _shorten(text)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _QUOTED else text[:_QUOTED] + "…"
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _decode(data: bytes | str, source: str) -> str | Problem:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    if data[:2] in _UTF16_BOMS:
         return _problem(
             f"File {source}",
             "file",
-            f"0x{data[exc.start]:02x}",
-            f"{source} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}).",
+            None,
+            f"{source} is UTF-16 text (as Excel's 'Unicode Text' writes), not UTF-8.",
             "save the file as UTF-8 (in Excel: 'CSV UTF-8'), then import it again.",
             "import.encoding",
         )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(data, exc, source)
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, source: str) -> Problem:
+    """Name the line and, where the bytes read as Windows-1252 (Latin-1), the character: the
+    usual cause is a spreadsheet's plain 'CSV' export. The file is not guessed at and read:
+    a wrong guess would silently change names and texts."""
+    byte = data[exc.start]
+    line = data.count(b"\n", 0, exc.start) + 1
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    # The text around the byte, as Windows-1252 would show it.
+    row = data[max(start, exc.start - 20) : min(end if end >= 0 else len(data), exc.start + 20)]
+    try:
+        char = bytes([byte]).decode("cp1252")
+        near = row.decode("cp1252").strip()
+    except UnicodeDecodeError:
+        char = near = ""
+    seems = f' It looks like Windows-1252 (Latin-1) text, in which it is "{char}".' if char else ""
+    return _problem(
+        f"File {source}",
+        "file",
+        near or f"0x{byte:02x}",
+        f"{source} is not UTF-8 text: byte 0x{byte:02x} on line {line} is not UTF-8.{seems}",
+        "save the file as UTF-8 (in Excel: 'CSV UTF-8'; in other programs: encoding UTF-8), "
+        "then import it again.",
+        "import.encoding",
+    )
+
+
+def _empty_file(source: str, text: str, fix: str) -> Problem:
+    what = "empty (0 bytes)" if not text else "empty (only blank space)"
+    return _problem(
+        f"File {source}",
+        "file",
+        None,
+        f"{source} is {what}.",
+        fix,
+        "import.empty_file",
+    )
+
+
+def _no_documents(source: str, what: str) -> Problem:
+    """A file that is well formed but holds no documents: said plainly, not an error."""
+    return _problem(
+        f"File {source}",
+        "file",
+        None,
+        f"{source} holds no invoices ({what}); nothing was imported.",
+        "nothing to do if there were none to export; otherwise check the export's selection "
+        "(dates, status) and export again.",
+        "import.no_documents",
+        Severity.WARNING,
+    )
 
 
 # --- Checking one document against the canonical model ---
@@ -119,8 +191,11 @@ class _Issue:
 
 
 def _check(raw: dict[str, Any]) -> Invoice | list[_Issue]:
-    prepared = _drop_blanks(raw, Invoice)
-    issues = list(_date_issues(prepared, Invoice, ()))
+    if _depth(raw) > _MAX_DEPTH:
+        return [_Issue((), "too_deep", None)]
+    issues: list[_Issue] = []
+    prepared = _read_numbers(_drop_blanks(raw, Invoice), Invoice, (), issues)
+    issues.extend(_date_issues(prepared, Invoice, ()))
     # Our date check is stricter than pydantic's, so it owns the fields it flagged.
     flagged = {issue.loc for issue in issues}
     try:
@@ -135,7 +210,7 @@ def _check(raw: dict[str, Any]) -> Invoice | list[_Issue]:
             detail = str(ctx.get("expected", error["msg"]))
             issues.append(_Issue(loc, error["type"], value, detail))
         return issues
-    return issues or invoice
+    return issues or _arithmetic_issues(invoice) or invoice
 
 
 def _drop_blanks(raw: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
@@ -155,6 +230,141 @@ def _drop_blanks(raw: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
             value = [_drop_blanks(v, inner) if isinstance(v, dict) else v for v in value]
         out[key] = value
     return out
+
+
+# --- Numbers: what the hub can compute with ---
+
+# Finvoice amounts have at most 15 digits before the decimal point; more is no invoice's amount
+# (the domain rules hold anything from 10^12 up as a data issue). Decimal places beyond 20 are no
+# amount either. Within these limits every number is read exactly.
+_MAX_INTEGER_DIGITS = 15
+_MAX_DECIMALS = 20
+_MAX_DEPTH = 16  # an invoice is a few levels deep (invoice, lines, line, dimensions)
+_LINE_NUMBERS = ("quantity", "unit_price", "discount_percent", "vat_rate")
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion (a hostile file may nest
+    thousands of levels); stops counting past the limit."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > _MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _read_numbers(
+    raw: dict[str, Any], model: type[BaseModel], loc: Loc, issues: list[_Issue]
+) -> dict[str, Any]:
+    """Numbers outside the limits become issues; the others are written in plain notation
+    (`1.5e2` is read as 150), so no stored amount carries an exponent. Returns a new dict."""
+    out = dict(raw)
+    for key, value in raw.items():
+        spec = model.model_fields.get(key)
+        if spec is None or value is None:
+            continue
+        here = (*loc, key)
+        if _is_decimal(spec.annotation):
+            out[key] = _number(value, here, issues)
+        elif _is_decimal_map(spec.annotation):
+            if isinstance(value, dict):
+                out[key] = {
+                    _number(k, (*here, f"[{_shorten(k)}]"), issues): _number(
+                        v, (*here, f"[{_shorten(k)}]"), issues
+                    )
+                    for k, v in value.items()
+                }
+        elif (inner := _model_in(spec.annotation)) is not None:
+            if isinstance(value, dict):
+                out[key] = _read_numbers(value, inner, here, issues)
+            elif isinstance(value, list):
+                out[key] = [
+                    _read_numbers(item, inner, (*here, i), issues)
+                    if isinstance(item, dict)
+                    else item
+                    for i, item in enumerate(value)
+                ]
+    return out
+
+
+def _number(value: Any, loc: Loc, issues: list[_Issue]) -> Any:
+    number = _as_decimal(value)
+    if number is None:
+        return value  # not a number at all: pydantic names it
+    if not number.is_zero() and number.adjusted() >= _MAX_INTEGER_DIGITS:
+        issues.append(_Issue(loc, "number_too_large", value))
+        return value
+    if _decimals(number) > _MAX_DECIMALS:
+        issues.append(_Issue(loc, "too_many_decimals", value))
+        return value
+    if number.is_zero():
+        exponent = number.as_tuple().exponent  # 0.00 stays 0.00; 0E+400 and 0E-400 are 0
+        return number if isinstance(exponent, int) and -_MAX_DECIMALS <= exponent <= 0 else 0
+    return Decimal(format(number, "f"))
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    """The finite number a value stands for, or None when it is none (left to pydantic)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | float):
+        number = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return None
+    else:
+        return None
+    return number if number.is_finite() else None
+
+
+def _decimals(number: Decimal) -> int:
+    """Decimal places, trailing zeros not counted: 1.500 has 1, 1E-7 has 7, 1E+3 has 0."""
+    _, digits, exponent = number.as_tuple()
+    if number.is_zero() or not isinstance(exponent, int):
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
+
+
+def _is_decimal(annotation: Any) -> bool:
+    return annotation is Decimal or Decimal in get_args(annotation)
+
+
+def _is_decimal_map(annotation: Any) -> bool:
+    return any(
+        get_origin(arg) is dict and get_args(arg) == (Decimal, Decimal)
+        for arg in (annotation, *get_args(annotation))
+    )
+
+
+def _arithmetic_issues(invoice: Invoice) -> list[_Issue]:
+    """The hub computes every line's net and VAT and the totals to the cent; numbers within the
+    limits can still multiply beyond what that arithmetic holds (10^13 × 10^13)."""
+    issues: list[_Issue] = []
+    for position, line in enumerate(invoice.lines):
+        try:
+            vat_of(line.computed_net, line.vat_rate)
+        except ArithmeticError:
+            name = max(_LINE_NUMBERS, key=lambda n: abs(getattr(line, n)))
+            value = getattr(line, name)
+            issues.append(_Issue(("lines", position, name), "amount_too_large", value))
+    if not issues:
+        try:
+            _ = invoice.gross_total
+        except ArithmeticError:
+            issues.append(_Issue(("lines",), "amount_too_large", None))
+    return issues
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -244,6 +454,46 @@ def _words(issue: _Issue, label: str, where: str, style: _Style) -> tuple[str, s
         return f"{label} {shown} is not a date.", style.date_fix, "import.not_a_date"
     if kind.startswith("decimal") or kind in {"finite_number", "float_parsing", "float_type"}:
         return f"{label} {shown} is not a number.", style.number_fix, "import.not_a_number"
+    if kind == "number_too_large":
+        return (
+            f"{label} {shown} is too large: a number has at most {_MAX_INTEGER_DIGITS} digits "
+            "before the decimal point.",
+            "correct the number: no invoice has one this large, so it is a typing, unit or "
+            "export error (such as a spreadsheet writing 1E+30).",
+            "import.number_too_large",
+        )
+    if kind == "too_many_decimals":
+        return (
+            f"{label} {shown} has more than {_MAX_DECIMALS} decimals.",
+            "round the number (amounts have 2 decimals, unit prices at most 5).",
+            "import.too_many_decimals",
+        )
+    if kind == "amount_too_large" and issue.loc == ("lines",):
+        return (
+            "The invoice's total is too large to compute.",
+            "correct the quantities and prices; they are likely typing or unit errors.",
+            "import.amount_too_large",
+        )
+    if kind == "amount_too_large":
+        return (
+            f"{label} {shown} makes the line's total too large to compute.",
+            "correct the quantity, unit price and discount of the line; a total this large is a "
+            "typing or unit error.",
+            "import.amount_too_large",
+        )
+    if kind == "unreadable":
+        return (
+            f"The document could not be read ({issue.detail}).",
+            "check its numbers and dates against docs/import-format.md.",
+            "import.unreadable",
+        )
+    if kind == "too_deep":
+        return (
+            f"The document is nested more than {_MAX_DEPTH} levels deep.",
+            "write the invoice as docs/import-format.md shows: fields, a customer object and a "
+            "list of line objects.",
+            "import.too_deep",
+        )
     if kind == "enum":
         return (
             f"{label} {shown} is not one of the allowed values.",
@@ -279,15 +529,23 @@ def parse_invoices_json(data: bytes | str, source: str) -> ImportResult:
     text = _decode(data, source)
     if isinstance(text, Problem):
         return ImportResult([], [text], 0)
+    if not text.strip():
+        fix = 'export the invoices again. A file with no invoices to import holds "[]".'
+        return ImportResult([], [_empty_file(source, text, fix)], 0)
     try:
         # parse_constant: NaN/Infinity stay text, so they are reported as "not a number".
-        parsed = json.loads(text, parse_float=Decimal, parse_constant=str)
+        parsed = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=str)
     except json.JSONDecodeError as exc:
         return ImportResult([], [_not_json(exc, source)], 0)
+    except RecursionError:
+        return ImportResult([], [_too_deep_file(source)], 0)
 
     problems: list[Problem] = []
     documents = _json_documents(parsed, source, problems)
     if documents is None:
+        return ImportResult([], problems, 0)
+    if not documents:
+        problems.append(_no_documents(source, "an empty list"))
         return ImportResult([], problems, 0)
 
     duplicates = _duplicate_numbers(documents)
@@ -306,7 +564,7 @@ def parse_invoices_json(data: bytes | str, source: str) -> ImportResult:
                 )
             )
             continue
-        checked = _check(raw)
+        checked = _check_isolated(raw)
         if isinstance(checked, Invoice):
             if checked.number in duplicates:
                 problems.append(_duplicate_problem(name, checked.number, duplicates, source))
@@ -315,6 +573,32 @@ def parse_invoices_json(data: bytes | str, source: str) -> ImportResult:
         else:
             problems.extend(_json_problem(name, issue, raw) for issue in checked)
     return ImportResult(invoices, problems, len(documents))
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer; a very long one as a Decimal, since int() refuses over 4,300 digits (and
+    may be set to refuse from 640). Either way a number this long is then reported as too large."""
+    return int(text) if len(text) < 600 else Decimal(text)
+
+
+def _check_isolated(raw: dict[str, Any]) -> Invoice | list[_Issue]:
+    """`_check`, with the failure of arithmetic kept to its document: should a number pass the
+    limits and still break a computation, that document is refused and the others still read."""
+    try:
+        return _check(raw)
+    except (ArithmeticError, RecursionError) as exc:
+        return [_Issue((), "unreadable", None, type(exc).__name__)]
+
+
+def _too_deep_file(source: str) -> Problem:
+    return _problem(
+        f"File {source}",
+        "file",
+        None,
+        f"{source} nests lists or objects thousands of levels deep; no invoice file does.",
+        'export the invoices again. The file must hold a list of invoices or {"invoices": [...]}.',
+        "import.too_deep",
+    )
 
 
 def _not_json(exc: json.JSONDecodeError, source: str) -> Problem:
@@ -367,7 +651,7 @@ def _json_documents(parsed: Any, source: str, problems: list[Problem]) -> list[A
 def _label(number: str, kind: Any) -> str:
     """The document's name, as the domain rules name it ("Invoice 10001", "Credit note 10002")."""
     noun = "Credit note" if kind == InvoiceKind.CREDIT_NOTE.value else "Invoice"
-    return f"{noun} {number}"
+    return f"{noun} {_shorten(number)}"
 
 
 def _json_name(raw: Any, position: int, source: str) -> str:
@@ -396,7 +680,8 @@ def _duplicate_problem(
         name,
         "number",
         number,
-        f"Invoice number {number} is used by more than one document in {source} ({places}).",
+        f"Invoice number {_shorten(number)} is used by more than one document in {source} "
+        f"({places}).",
         "give every document its own number, or remove the extra copies.",
         "import.duplicate_number",
     )
@@ -409,8 +694,10 @@ def _json_path(loc: Loc) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part + 1}]"
+        elif part.startswith("[") or not out:
+            out += _shorten(part)  # a key of a map: stated_vat[25.5]
         else:
-            out += f".{part}" if out else part
+            out += f".{_shorten(part)}"
     return out
 
 
@@ -427,7 +714,7 @@ def _json_problem(name: str, issue: _Issue, raw: dict[str, Any]) -> Problem:
         where = f"line {parent[1] + 1}"
     if issue.kind == "extra_forbidden":
         # No "Line n:" prefix: the message already says where the field is.
-        message, fix = _unknown_field(str(loc[-1]), parent, where)
+        message, fix = _unknown_field(_shorten(str(loc[-1])), parent, where)
         return _problem(name, _json_path(loc), issue.value, message, fix, "import.unknown_field")
     message, fix, rule = _words(issue, label or "the document", where, _JSON_STYLE)
     return _problem(name, _json_path(loc), issue.value, prefix + message, fix, rule)
@@ -512,10 +799,14 @@ def parse_invoices_csv(data: bytes | str, source: str) -> ImportResult:
     text = _decode(data, source)
     if isinstance(text, Problem):
         return ImportResult([], [text], 0)
+    if not text.strip():
+        fix = "export the invoices again. A file with no invoices to import holds the header row."
+        return ImportResult([], [_empty_file(source, text, fix)], 0)
     file_name = f"File {source}"
     header_line = next((line for line in text.splitlines() if line.strip()), "")
-    # Semicolons win a tie: Finnish spreadsheets write them, because the comma is the decimal mark.
-    delimiter = "," if header_line.count(",") > header_line.count(";") else ";"
+    # The most frequent of the three in the header. Semicolons win a tie: Finnish spreadsheets
+    # write them, because the comma is the decimal mark.
+    delimiter = max(_DELIMITERS, key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     try:
@@ -540,9 +831,13 @@ def parse_invoices_csv(data: bytes | str, source: str) -> ImportResult:
 
     _, header_cells = rows[0]
     header = [cell.strip().lower() for cell in header_cells]
+    if not set(header) & set(_KNOWN_COLUMNS):
+        return ImportResult([], [_no_known_columns(header_line, delimiter, file_name)], 0)
     header_problems = _header_problems(header, file_name)
     if header_problems:
         return ImportResult([], header_problems, 0)
+    if len(rows) == 1:
+        return ImportResult([], [_no_documents(source, "only a header row")], 0)
 
     # Problems are reported in file order: (first row of the document, its problems).
     reported: list[tuple[int, list[Problem]]] = []
@@ -568,7 +863,7 @@ def parse_invoices_csv(data: bytes | str, source: str) -> ImportResult:
 
     invoices: list[Invoice] = []
     for group in groups.values():
-        invoice = _csv_invoice(group)
+        invoice = _csv_invoice_isolated(group)
         if invoice is not None and not group.problems:
             invoices.append(invoice)
         reported.append((group.first_row, group.problems))
@@ -591,12 +886,44 @@ def _cell(header: list[str], cells: list[str], column: str) -> str:
     return cells[index].strip() if index < len(cells) else ""
 
 
+_DELIMITERS = (";", ",", "\t")
+_DELIMITER_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
+_OTHER_SEPARATORS = "|:~^#/\\"
+
+
+def _no_known_columns(header_line: str, delimiter: str, file_name: str) -> Problem:
+    """A header in which no column is known: most likely cells split by something else than
+    semicolons, commas or tabs, or no header row at all. One problem instead of one per column."""
+    shown = _shorten(header_line.strip())
+    others = Counter(c for c in header_line if c in _OTHER_SEPARATORS)
+    if others:
+        found = others.most_common(1)[0][0]
+        fix = (
+            f'the cells seem to be separated by "{found}". Save the file with semicolons, commas '
+            "or tabs between cells (in Excel: 'CSV UTF-8'), then import it again."
+        )
+    else:
+        fix = (
+            "the first row must be the header, with column names such as invoice_number, "
+            "separated by semicolons, commas or tabs (see docs/import-format.md)."
+        )
+    return _problem(
+        file_name,
+        "header",
+        shown,
+        f"The first row names none of the known columns (read with "
+        f"{_DELIMITER_NAMES[delimiter]} between cells).",
+        fix,
+        "import.no_known_columns",
+    )
+
+
 def _empty_csv(source: str) -> Problem:
     return _problem(
         f"File {source}",
         "file",
         None,
-        f"{source} is empty.",
+        f"{source} holds no rows with data, only empty cells.",
         "export the invoices with a header row and one row per invoice line.",
         "import.empty_file",
     )
@@ -614,9 +941,10 @@ def _header_problems(header: list[str], file_name: str) -> list[Problem]:
                 if close
                 else f"remove the column. Known columns: {', '.join(_KNOWN_COLUMNS)}."
             )
-            message = f'Unknown column "{column}" in the header; its data would be lost.'
+            name = _shorten(column)
+            message = f'Unknown column "{name}" in the header; its data would be lost.'
             problems.append(
-                _problem(file_name, column, column, message, fix, "import.unknown_column")
+                _problem(file_name, name, column, message, fix, "import.unknown_column")
             )
         elif header.count(column) > 1:
             problems.append(
@@ -665,6 +993,24 @@ def _row_length_problem(name: str, line_number: int, cells: int, expected: int) 
         "or use semicolons between cells.",
         "import.row_length",
     )
+
+
+def _csv_invoice_isolated(group: _Group) -> Invoice | None:
+    """`_csv_invoice`, with a failure of arithmetic kept to its invoice (see `_check_isolated`)."""
+    try:
+        return _csv_invoice(group)
+    except (ArithmeticError, RecursionError) as exc:
+        group.problems.append(
+            _problem(
+                group.name,
+                "document",
+                None,
+                f"Row {group.first_row}: the invoice could not be read ({type(exc).__name__}).",
+                "check its numbers and dates against docs/import-format.md.",
+                "import.unreadable",
+            )
+        )
+        return None
 
 
 def _csv_invoice(group: _Group) -> Invoice | None:

@@ -4,41 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from tilisilta.clock import Clock
-from tilisilta.connectors.base import require_kind
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import ConnectionCheck
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.mapping.records import business_id_from, text
 from tilisilta.connectors.odoo.options import OdooOptions, OdooSecrets
 from tilisilta.connectors.odoo.state import save_version
-from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
-from tilisilta.store.companies import find_connection
-from tilisilta.store.engine import Store
-from tilisilta.store.models import Company, Connection
+from tilisilta.store.models import Connection
 
 SUPPORTED_VERSIONS = (16, 17, 18, 19)
 
 
-def open_client(
-    connection: Connection,
-    box: SecretBox,
-    clock: Clock,
-    transport: httpx.BaseTransport | None = None,
-) -> tuple[OdooClient, OdooOptions]:
-    require_kind(connection, "odoo")
-    options = OdooOptions.model_validate(connection.options)
-    secrets = OdooSecrets.model_validate(box.open(connection.secrets))
+def open_client(context: FlowContext) -> tuple[OdooClient, OdooOptions]:
+    """The connection's client over the context's transport, with its settings."""
+    options = context.options_as("odoo", OdooOptions)
+    secrets = OdooSecrets.model_validate(context.secrets())
     client = OdooClient(
-        connection.base_url,
+        context.base_url,
         database=options.database,
         login=options.login,
         api_key=secrets.api_key,
-        clock=clock,
-        transport=transport,
+        clock=context.clock,
+        transport=context.transport,
         protocol=options.protocol,
         rate_limit_per_second=options.rate_limit_per_second,
         timeout=options.timeout_seconds,
@@ -51,24 +40,10 @@ def company_context(options: OdooOptions) -> dict[str, Any]:
     return {"allowed_company_ids": [options.odoo_company_id], "active_test": False}
 
 
-def test_connection(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> ConnectionCheck:
+def test_connection(context: FlowContext) -> ConnectionCheck:
     """Read the version, log in, and read the mapped company; say plainly what is wrong."""
-    with store.session() as session:
-        connection = find_connection(session, name)
-        company = session.get_one(Company, connection.company_id)
-        client, options = open_client(connection, box, clock, transport)
-        business_id, base_url, connection_id = (
-            company.business_id,
-            connection.base_url,
-            connection.id,
-        )
+    client, options = open_client(context)
+    business_id, base_url = context.business_id, context.base_url
     check = ConnectionCheck(ok=False)
     try:
         major, minor = client.version
@@ -109,7 +84,7 @@ def test_connection(
         )
         return check
     check.ok = True
-    with store.session() as session:
-        session.get_one(Connection, connection_id).state = "validated"
-        save_version(session, connection_id, f"{major}.{minor}", clock.now())
+    with context.store.session() as session:
+        session.get_one(Connection, context.connection_id).state = "validated"
+        save_version(session, context.connection_id, f"{major}.{minor}", context.clock.now())
     return check

@@ -8,16 +8,15 @@ A move that cannot be mapped is kept as it was read, with a data issue saying wh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
@@ -33,12 +32,10 @@ from tilisilta.connectors.odoo.mapping.records import (
     to_invoice,
 )
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.binder import bind, binding_to, inbound_versions
 from tilisilta.ledger.exchanges import inbound, logged, settle_issues
 from tilisilta.ledger.outcomes import State
-from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import INVOICE, Upsert, upsert_document, upsert_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
@@ -101,22 +98,14 @@ class PullReport:
     aborted: str | None = None
 
 
-def pull_invoices(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    on_page: Callable[[int], None] | None = None,
-) -> PullReport:
-    """Store every posted customer invoice and credit note changed since the last pull."""
-    with store.session() as session:
-        connection = find_connection(session, name)
-        connection_id, company_id = connection.id, connection.company_id
-        client, options = open_client(connection, box, clock, transport)
+def pull_invoices(context: FlowContext) -> PullReport:
+    """Store every posted customer invoice and credit note changed since the last pull. Each
+    page kept advances the context's progress by the invoices on it."""
+    store, clock = context.store, context.clock
+    connection_id, company_id = context.connection_id, context.company_id
+    client, options = open_client(context)
     report = PullReport()
-    context = company_context(options)
+    odoo_context = company_context(options)
     domain = [
         ("company_id", "=", options.odoo_company_id),
         ("move_type", "in", list(INVOICE_TYPES)),
@@ -135,8 +124,8 @@ def pull_invoices(
             seen = _seen_versions(store, connection_id, [str(m["id"]) for m in ours])
             fresh = [int(m["id"]) for m in ours if seen.get(str(m["id"])) != m["write_date"]]
             report.unchanged += len(ours) - len(fresh)
-            moves = client.read(MOVE_MODEL, fresh, fields, context=context)
-            bundles, products = read_bundles(client, options, moves, context)
+            moves = client.read(MOVE_MODEL, fresh, fields, context=odoo_context)
+            bundles, products = read_bundles(client, options, moves, odoo_context)
             return bundles, replace(catalog, products=products)
 
         def keep(session: Session, page: tuple[list[MoveRecords], Catalog]) -> None:
@@ -145,17 +134,15 @@ def pull_invoices(
                 _keep(session, connection_id, company_id, bundle, page_catalog, report, clock.now())
 
         pull_changes(
-            store,
-            connection_id,
+            context,
             client,
             options,
-            clock,
             MOVE_MODEL,
             domain,
             ["company_id"],
             prepare=prepare,
             keep=keep,
-            on_page=on_page,
+            report_pages=True,
         )
     except RemoteError as exc:
         report.aborted = describe(exc, "read invoices")

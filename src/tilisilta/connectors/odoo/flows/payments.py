@@ -8,14 +8,12 @@ is registered again, so a lost answer never registers a payment twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import books_mismatch, transport_outcome
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import OdooError, OdooFailure, describe
@@ -29,7 +27,6 @@ from tilisilta.connectors.odoo.mapping.records import (
     text,
 )
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice, Payment
 from tilisilta.fixes import fix
 from tilisilta.http.errors import AuthenticationFailed
@@ -37,10 +34,7 @@ from tilisilta.ledger.binder import refs_and_external_ids
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused
 from tilisilta.ledger.protocol import DeliveryRunner, RunReport
-from tilisilta.settings import Settings
-from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import INVOICE, invoices_by_number, load_invoice
-from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
 from tilisilta.store.payments import PAYMENT, all_payments, load_payment
 
@@ -325,50 +319,39 @@ class PushReport:
     not_from_odoo: list[str] = field(default_factory=list)
 
 
-def push_payments(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    settings: Settings,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    on_done: Callable[[int, str], None] | None = None,
-) -> PushReport:
+def push_payments(context: FlowContext) -> PushReport:
     """Register in Odoo every payment the hub holds for invoices read from this connection."""
-    with store.session() as session:
-        connection = find_connection(session, name)
-        connection_id = connection.id
-        client, options = open_client(connection, box, clock, transport)
+    connection_id, company_id = context.connection_id, context.company_id
+    client, options = open_client(context)
+    with context.store.session() as session:
         bound = refs_and_external_ids(session, connection_id, INVOICE)
         targets = {ref: int(move_id) for ref, move_id in bound}
         invoices = {
             doc.ref: load_invoice(doc)
-            for doc in invoices_by_number(session, connection.company_id, list(targets))
+            for doc in invoices_by_number(session, company_id, list(targets))
         }
         payments = []
         report = PushReport()
-        for document in all_payments(session, connection.company_id):
+        for document in all_payments(session, company_id):
             number = load_payment(document).invoice_number
             if number in targets:
                 payments.append(document)
             else:
                 report.not_from_odoo.append(number)
-        business_id = connection.company.business_id
     deliverer = PaymentDeliverer(
-        client, options, targets, business_id=business_id, invoices=invoices
+        client, options, targets, business_id=context.business_id, invoices=invoices
     )
     runner = DeliveryRunner(
-        store,
-        clock,
+        context.store,
+        context.clock,
         connection_id=connection_id,
         deliverer=deliverer,
-        lease_seconds=settings.send_lease_seconds,
-        max_attempts=settings.max_attempts,
+        lease_seconds=context.settings.send_lease_seconds,
+        max_attempts=context.settings.max_attempts,
     )
     try:
         ids = runner.plan(payments)
-        report.run = runner.run(ids, on_done=on_done)
+        report.run = runner.run(ids)
     except RunAborted as abort:
         report.run.aborted = str(abort)
     finally:

@@ -12,32 +12,31 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.flows.connection import company_context
 from tilisilta.connectors.odoo.mapping.cursor import after_second, rewind, second_window
 from tilisilta.connectors.odoo.options import Cursor, OdooOptions
 from tilisilta.connectors.odoo.state import load_cursor, save_cursor
-from tilisilta.store.engine import Store
 
 P = TypeVar("P")
 
 
 def pull_changes(
-    store: Store,
-    connection_id: int,
+    context: FlowContext,
     client: OdooClient,
     options: OdooOptions,
-    clock: Clock,
     model: str,
     domain: Sequence[Any],
     fields: Sequence[str],
     *,
     prepare: Callable[[list[dict[str, Any]]], P],
     keep: Callable[[Session, P], None],
-    on_page: Callable[[int], None] | None = None,
+    report_pages: bool = False,
 ) -> None:
-    """Raises RemoteError when Odoo fails; what was kept before stays, with its cursor."""
+    """Raises RemoteError when Odoo fails; what was kept before stays, with its cursor. With
+    ``report_pages``, each page kept advances the context's progress by its records."""
+    store, clock, connection_id = context.store, context.clock, context.connection_id
     with store.session() as session:
         stored = load_cursor(session, connection_id, model)
     reached = stored
@@ -55,8 +54,8 @@ def pull_changes(
         with store.session() as session:
             keep(session, prepared)
             save_cursor(session, connection_id, model, reached, clock.now())
-        if on_page is not None:
-            on_page(len(rows))
+        if report_pages:
+            context.advanced(len(rows))
     if reached is not None:
         with store.session() as session:
             done = reached.model_copy(update={"resume": False})

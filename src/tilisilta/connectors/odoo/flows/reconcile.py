@@ -11,21 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import httpx
 from sqlalchemy.orm import Session
 
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import MOVE_MODEL
-from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.binder import bound_elsewhere, external_ids_of
 from tilisilta.ledger.exchanges import inbound, last_exchange, settle_issues
 from tilisilta.ledger.outcomes import Category, State
-from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import INVOICE
-from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
 
 RECONCILE_INVOICE = "odoo.reconcile_invoice"
@@ -40,18 +36,11 @@ class ReconcileReport:
     aborted: str | None = None
 
 
-def reconcile_invoices(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> ReconcileReport:
+def reconcile_invoices(context: FlowContext) -> ReconcileReport:
+    """File as a data issue each invoice read before that is no longer posted in Odoo."""
+    store, connection_id = context.store, context.connection_id
+    client, options = open_client(context)
     with store.session() as session:
-        connection = find_connection(session, name)
-        connection_id = connection.id
-        client, options = open_client(connection, box, clock, transport)
         bound = external_ids_of(session, connection_id, INVOICE)
     report = ReconcileReport(checked=len(bound))
     states: dict[str, str] = {}
@@ -68,7 +57,7 @@ def reconcile_invoices(
         return report
     finally:
         client.close()
-    now = clock.now()
+    now = context.clock.now()
     with store.session() as session:
         for move_id, document_id in bound.items():
             state = states.get(move_id)

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-import httpx
 from sqlalchemy.orm import Session
 
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
@@ -23,14 +22,11 @@ from tilisilta.connectors.odoo.flows.invoices import PARTNER_FIELDS
 from tilisilta.connectors.odoo.flows.pulling import pull_changes
 from tilisilta.connectors.odoo.mapping.records import decimal, m2o_name, text, to_party
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Document as Canonical
 from tilisilta.domain.documents import Product
 from tilisilta.domain.units import unit_code
 from tilisilta.http.errors import RemoteError
-from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import Upsert
-from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
 from tilisilta.store.registers import upsert_party, upsert_product
 
@@ -46,14 +42,7 @@ class RegisterPull:
     aborted: str | None = None
 
 
-def pull_partners(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> RegisterPull:
+def pull_partners(context: FlowContext) -> RegisterPull:
     """Customer companies (commercial partners) changed since the last pull, as parties."""
 
     def read(client: OdooClient, options: OdooOptions) -> tuple[str, list[Any], list[str]]:
@@ -67,17 +56,10 @@ def pull_partners(
         ]
         return "res.partner", domain, client.available("res.partner", PARTNER_FIELDS)
 
-    return _pull(store, box, clock, name, transport, read, to_party, upsert_party)
+    return _pull(context, read, to_party, upsert_party)
 
 
-def pull_products(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> RegisterPull:
+def pull_products(context: FlowContext) -> RegisterPull:
     """Saleable products changed since the last pull, keyed by their internal reference."""
 
     def read(client: OdooClient, options: OdooOptions) -> tuple[str, list[Any], list[str]]:
@@ -105,7 +87,7 @@ def pull_products(
             unit_price=decimal(record.get("lst_price")),
         )
 
-    return _pull(store, box, clock, name, transport, read, keep, upsert_product)
+    return _pull(context, read, keep, upsert_product)
 
 
 Reader = Callable[[OdooClient, OdooOptions], tuple[str, list[Any], list[str]]]
@@ -113,26 +95,21 @@ T = TypeVar("T", bound=Canonical)
 
 
 def _pull(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    transport: httpx.BaseTransport | None,
+    context: FlowContext,
     read: Reader,
     keep: Callable[[Mapping[str, Any], Mapping[int, str]], T],
     upsert: Callable[[Session, int, T, datetime], tuple[Document, Upsert]],
 ) -> RegisterPull:
-    with store.session() as session:
-        connection = find_connection(session, name)
-        connection_id, company_id = connection.id, connection.company_id
-        client, options = open_client(connection, box, clock, transport)
+    clock, company_id = context.clock, context.company_id
+    client, options = open_client(context)
     report = RegisterPull()
-    context = company_context(options)
     try:
         model, domain, fields = read(client, options)
         countries = {
             int(c["id"]): str(c["code"])
-            for c in client.search_read("res.country", [], ["code"], context=context)
+            for c in client.search_read(
+                "res.country", [], ["code"], context=company_context(options)
+            )
         }
 
         def store_page(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -151,11 +128,9 @@ def _pull(
                     report.unchanged += 1
 
         pull_changes(
-            store,
-            connection_id,
+            context,
             client,
             options,
-            clock,
             model,
             domain,
             fields,

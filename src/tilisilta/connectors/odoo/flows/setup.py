@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import httpx
-
-from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import read_catalog
 from tilisilta.connectors.odoo.mapping.records import m2o_name, tax_treatment, text
-from tilisilta.crypto import SecretBox
 from tilisilta.domain.units import unit_code
-from tilisilta.store.companies import find_connection
-from tilisilta.store.engine import Store
 
 
 @dataclass(frozen=True)
@@ -39,18 +34,10 @@ class OdooSetup:
         return [line for line in self.taxes + self.units if line.reads_as is None]
 
 
-def read_setup(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> OdooSetup:
+def read_setup(context: FlowContext) -> OdooSetup:
     """Raises RemoteError when Odoo cannot be read (the caller says it in plain words)."""
-    with store.session() as session:
-        client, options = open_client(find_connection(session, name), box, clock, transport)
-    context = company_context(options)
+    client, options = open_client(context)
+    odoo_context = company_context(options)
     setup = OdooSetup()
     try:
         catalog = read_catalog(client, options)
@@ -66,7 +53,7 @@ def read_setup(
             "account.fiscal.position",
             [("company_id", "=", options.odoo_company_id)],
             client.available("account.fiscal.position", ("name", "auto_apply", "country_id")),
-            context=context,
+            context=odoo_context,
         )
         for position in positions:
             where = m2o_name(position.get("country_id")) or "any country"
@@ -74,7 +61,7 @@ def read_setup(
             setup.fiscal_positions.append(
                 SetupLine(int(position["id"]), str(position["name"]), f"{where}, {auto}", None)
             )
-        for unit in client.search_read("uom.uom", [], ["name"], context=context, order="id"):
+        for unit in client.search_read("uom.uom", [], ["name"], context=odoo_context, order="id"):
             unit_name = text(unit.get("name")) or ""
             code = options.units.get(unit_name) or unit_code(unit_name)
             setup.units.append(SetupLine(int(unit["id"]), unit_name, "", code))

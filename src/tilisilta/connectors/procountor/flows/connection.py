@@ -2,61 +2,38 @@
 
 from __future__ import annotations
 
-import httpx
-
-from tilisilta.clock import Clock
-from tilisilta.connectors.base import require_kind
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import ConnectionCheck, books_mismatch
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.errors import describe_failure
 from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
-from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import ApiError, RemoteError
-from tilisilta.store.companies import find_connection
-from tilisilta.store.engine import Store
-from tilisilta.store.models import Company, Connection
+from tilisilta.store.models import Connection
 
 WRONG_KEY = "Create the API key while logged in to the company's own Procountor environment."
 
 
-def open_client(
-    connection: Connection,
-    box: SecretBox,
-    clock: Clock,
-    transport: httpx.BaseTransport | None = None,
-) -> tuple[ProcountorClient, ProcountorOptions]:
-    require_kind(connection, "procountor")
-    options = ProcountorOptions.model_validate(connection.options)
-    secrets = ProcountorSecrets.model_validate(box.open(connection.secrets))
+def open_client(context: FlowContext) -> tuple[ProcountorClient, ProcountorOptions]:
+    """The connection's client over the context's transport, with its settings."""
+    options = context.options_as("procountor", ProcountorOptions)
+    secrets = ProcountorSecrets.model_validate(context.secrets())
     client = ProcountorClient(
-        connection.base_url,
+        context.base_url,
         client_id=options.client_id,
         client_secret=secrets.client_secret,
         redirect_uri=options.redirect_uri,
         api_key=secrets.api_key,
-        clock=clock,
-        transport=transport,
+        clock=context.clock,
+        transport=context.transport,
         rate_limit_per_second=options.rate_limit_per_second,
         timeout=options.timeout_seconds,
     )
     return client, options
 
 
-def test_connection(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    name: str,
-    *,
-    transport: httpx.BaseTransport | None = None,
-) -> ConnectionCheck:
+def test_connection(context: FlowContext) -> ConnectionCheck:
     """Obtain a token, read the company and its bank accounts; say plainly what is wrong."""
-    with store.session() as session:
-        connection = find_connection(session, name)
-        company = session.get_one(Company, connection.company_id)
-        client, _options = open_client(connection, box, clock, transport)
-        business_id = company.business_id
-        base_url = connection.base_url
+    client, _options = open_client(context)
     check = ConnectionCheck(ok=False)
     try:
         info = client.company()
@@ -64,14 +41,14 @@ def test_connection(
     except RemoteError as exc:
         check.lines.append(describe_failure(exc, "read the company information"))
         if not isinstance(exc, ApiError):
-            check.lines.append(f"(the connection's URL is {base_url})")
+            check.lines.append(f"(the connection's URL is {context.base_url})")
         return check
     finally:
         client.close()
     remote_id = business_id_of(info.get("businessIdentifier"))
     check.lines.append(f"Token obtained; company: {info.get('name')} ({remote_id or 'no ID'})")
     mismatch = books_mismatch(
-        "Procountor", str(info.get("name")), remote_id, business_id, WRONG_KEY
+        "Procountor", str(info.get("name")), remote_id, context.business_id, WRONG_KEY
     )
     if mismatch:
         check.lines.append(mismatch)
@@ -79,8 +56,8 @@ def test_connection(
     ibans = ", ".join(str(a.get("iban") or a.get("accountNumber")) for a in accounts) or "none"
     check.lines.append(f"Bank accounts: {ibans}")
     check.ok = True
-    with store.session() as session:
-        session.get_one(Connection, connection.id).state = "validated"
+    with context.store.session() as session:
+        session.get_one(Connection, context.connection_id).state = "validated"
     return check
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-import httpx
-
-from tilisilta.clock import Clock, today
+from tilisilta.clock import today
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import books_mismatch, transport_outcome
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.errors import (
@@ -41,7 +40,6 @@ from tilisilta.connectors.procountor.mapping.invoices import (
 from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.connectors.procountor.state import load_vat_settings
-from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.domain.validation import (
     Problem,
@@ -57,8 +55,7 @@ from tilisilta.ledger.exchanges import exchanges_with_refs
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
 from tilisilta.ledger.planning import unsent
 from tilisilta.ledger.protocol import DeliveryRunner
-from tilisilta.settings import Settings
-from tilisilta.store.companies import find_connection, seller_of
+from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
     all_invoices,
@@ -66,7 +63,6 @@ from tilisilta.store.documents import (
     invoices_by_number,
     load_invoice,
 )
-from tilisilta.store.engine import Store
 from tilisilta.store.models import Company, Document
 
 SEND_INVOICE = "procountor.send_invoice"
@@ -287,40 +283,26 @@ class SendSummary:
 
 
 def send_invoices(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    settings: Settings,
-    *,
-    connection_name: str,
-    numbers: list[str] | None = None,
-    all_unsent: bool = False,
-    transport: httpx.BaseTransport | None = None,
-    workers: int = 4,
-    on_planned: Callable[[int], None] | None = None,
-    on_done: Callable[[int, str], None] | None = None,
+    context: FlowContext, *, numbers: list[str] | None = None, workers: int = 4
 ) -> SendSummary:
-    """Send the named invoices, or all unsent ones, exactly once each."""
+    """Send the named invoices, or (with none named) all unsent ones, exactly once each. The
+    context's progress is told how many are planned, and each one done."""
     summary = SendSummary()
+    store, clock, connection_id = context.store, context.clock, context.connection_id
+    client, options = open_client(context)
     with store.session() as session:
-        connection = find_connection(session, connection_name)
-        company = session.get_one(Company, connection.company_id)
-        client, options = open_client(connection, box, clock, transport)
-        vat = load_vat_settings(session, connection.id)
-        everything = all_invoices(session, company.id)
+        vat = load_vat_settings(session, connection_id)
+        everything = all_invoices(session, context.company_id)
         if numbers:
-            chosen = invoices_by_number(session, company.id, numbers)
+            chosen = invoices_by_number(session, context.company_id, numbers)
             found = {d.ref for d in chosen}
             summary.unknown_numbers = [n for n in numbers if n not in found]
-        elif all_unsent:
-            # Never sent, or changed since (the plan reports the latter).
-            chosen, already_sent = unsent(session, connection.id, INVOICE, everything)
-            summary.already_sent.extend(d.ref for d in already_sent)
         else:
-            chosen = []
+            # Never sent, or changed since (the plan reports the latter).
+            chosen, already_sent = unsent(session, connection_id, INVOICE, everything)
+            summary.already_sent.extend(d.ref for d in already_sent)
         known = invoice_totals(everything)
-        connection_id = connection.id
-        seller = seller_of(company)
+        seller = seller_of(session.get_one(Company, context.company_id))
     try:
         try:
             facts = read_company_facts(client)
@@ -335,28 +317,20 @@ def send_invoices(
             summary.aborted = bank_problem
             return summary
         bank_account = options.bank_account or facts.default_iban or ""
-        context = ValidationContext(
+        validation = ValidationContext(
             today=today(clock),
             seller=seller.model_copy(update={"iban": bank_account}),
             known_invoices=known,
         )
         registers = None
         if options.create_customers or options.create_products or options.posting_products:
-            registers = ProcountorRegisters.prepare(
-                store,
-                clock,
-                client,
-                options,
-                connection_id=connection_id,
-                connection_name=connection_name,
-                company_id=company.id,
-            )
+            registers = ProcountorRegisters.prepare(context, client, options)
         deliverer = InvoiceDeliverer(
             client,
             options,
             business_id=seller.business_id,
             facts=facts,
-            context=context,
+            context=validation,
             catalog=catalog,
             registers=registers,
             vat=vat,
@@ -366,17 +340,18 @@ def send_invoices(
             clock,
             connection_id=connection_id,
             deliverer=deliverer,
-            lease_seconds=settings.send_lease_seconds,
-            max_attempts=settings.max_attempts,
+            lease_seconds=context.settings.send_lease_seconds,
+            max_attempts=context.settings.max_attempts,
         )
         try:
             exchange_ids = runner.plan(chosen)
         except RunAborted as abort:
             summary.aborted = str(abort)
             return summary
-        if on_planned is not None:
-            on_planned(len(exchange_ids))
-        report = runner.run(exchange_ids, workers=workers, on_done=on_done)
+        context.planned(len(exchange_ids))
+        report = runner.run(
+            exchange_ids, workers=workers, on_done=lambda _exchange, _state: context.advanced()
+        )
         summary.aborted = report.aborted
     finally:
         client.close()

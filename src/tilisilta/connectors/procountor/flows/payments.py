@@ -15,23 +15,20 @@ from datetime import date, datetime
 from decimal import ROUND_UP, Decimal, InvalidOperation
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.procountor.client.payments import MAX_INVOICE_IDS, PaymentEventReader
 from tilisilta.connectors.procountor.errors import describe_failure, explain_refusal
 from tilisilta.connectors.procountor.flows.connection import open_client
-from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice, InvoiceKind, JournalType, Payment
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 from tilisilta.ledger.binder import bound_documents, set_remote_status
 from tilisilta.ledger.exchanges import inbound
 from tilisilta.ledger.outcomes import State
-from tilisilta.settings import Settings
-from tilisilta.store.companies import find_connection
 from tilisilta.store.documents import INVOICE, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document, Exchange
@@ -91,25 +88,15 @@ class _Candidate:
     status: str | None
 
 
-def fetch_payments(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    settings: Settings,
-    *,
-    connection_name: str,
-    numbers: list[str] | None = None,
-    transport: httpx.BaseTransport | None = None,
-) -> PaymentFetchReport:
+def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) -> PaymentFetchReport:
     """Record the new positive payments of the named invoices, or of every invoice sent over the
     connection and not yet paid (the scheduled run). Stops at the first failure with a plain
     message; what was recorded before it stays, nothing is recorded halfway."""
     report = PaymentFetchReport()
+    store, clock = context.store, context.clock
+    company_id, connection_id = context.company_id, context.connection_id
+    client, options = open_client(context)
     with store.session() as session:
-        connection = find_connection(session, connection_name)
-        client, options = open_client(connection, box, clock, transport)
-        company_id = connection.company_id
-        connection_id = connection.id
         candidates = _candidates(session, company_id, connection_id, numbers, report)
     journals = {kind.upper(): journal for kind, journal in options.payment_journals.items()}
     reader = PaymentEventReader(client)

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.client.registers import RegisterClient
 from tilisilta.connectors.procountor.flows.connection import open_client
@@ -29,12 +28,11 @@ from tilisilta.connectors.procountor.mapping.register_matching import (
     match_register,
     product_keys,
 )
-from tilisilta.crypto import SecretBox
 from tilisilta.http.errors import ApiError, AuthenticationFailed
 from tilisilta.ledger.binder import bind, bind_unless_taken, bindings_of, bindings_touching
-from tilisilta.store.companies import NotFound, find_connection
+from tilisilta.store.companies import NotFound
 from tilisilta.store.engine import Store
-from tilisilta.store.models import Connection, Document
+from tilisilta.store.models import Document
 from tilisilta.store.registers import (
     PARTY,
     PRODUCT,
@@ -64,37 +62,18 @@ def _write_bindings(
 
 
 # -- flows for people: fetch and bind -------------------------------------------------------
-@dataclass(frozen=True)
-class _Context:
-    connection_id: int
-    company_id: int
-
-
-def _open(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    connection_name: str,
-    transport: httpx.BaseTransport | None,
-) -> tuple[_Context, ProcountorClient]:
-    with store.session() as session:
-        connection: Connection = find_connection(session, connection_name)
-        if connection.kind != "procountor":
-            raise NotFound(f"connection {connection_name!r} is not a Procountor connection")
-        context = _Context(connection.id, connection.company_id)
-        now = clock.now()
+def _open(context: FlowContext) -> ProcountorClient:
+    client, _options = open_client(context)
+    now = context.clock.now()
+    with context.store.session() as session:
         parties_from_invoices(session, context.company_id, now)
         products_from_invoices(session, context.company_id, now)
-        client, _options = open_client(connection, box, clock, transport)
-    return context, client
+    return client
 
 
 def _fetch(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
+    context: FlowContext,
     *,
-    connection_name: str,
     kind: str,
     register: str,
     read: Callable[[RegisterClient], Iterable[dict[str, Any]]],
@@ -102,9 +81,9 @@ def _fetch(
     local_keys: Callable[[Document], Keyed],
     order: Sequence[str],
     bind: bool,
-    transport: httpx.BaseTransport | None,
 ) -> RegisterReport:
-    context, client = _open(store, box, clock, connection_name, transport)
+    client = _open(context)
+    store = context.store
     with store.session() as session:
         locals_ = [(d.id, local_keys(d)) for d in all_of_kind(session, context.company_id, kind)]
     try:
@@ -114,7 +93,7 @@ def _fetch(
     bound = _bindings(store, context.connection_id, kind)
     report = match_register(register, locals_, remotes, order, bound, bind=bind)
     if bind and report.matched:
-        _write_bindings(store, clock, context.connection_id, kind, report.matched)
+        _write_bindings(store, context.clock, context.connection_id, kind, report.matched)
     return report
 
 
@@ -141,22 +120,11 @@ def _local_product(document: Document) -> Keyed:
     return Keyed(product.code, product.name, product_keys(product.code, product.name))
 
 
-def fetch_customers(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    *,
-    connection_name: str,
-    bind: bool = True,
-    transport: httpx.BaseTransport | None = None,
-) -> RegisterReport:
+def fetch_customers(context: FlowContext, *, bind: bool = True) -> RegisterReport:
     """Read every Procountor customer and bind the company's parties to them: by business ID,
     then customer number, then name. Ambiguous ones are left for a person to bind by hand."""
     return _fetch(
-        store,
-        box,
-        clock,
-        connection_name=connection_name,
+        context,
         kind=PARTY,
         register="customers",
         read=RegisterClient.customers,
@@ -164,25 +132,13 @@ def fetch_customers(
         local_keys=_local_party,
         order=("business ID", "customer number", "name"),
         bind=bind,
-        transport=transport,
     )
 
 
-def fetch_products(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    *,
-    connection_name: str,
-    bind: bool = True,
-    transport: httpx.BaseTransport | None = None,
-) -> RegisterReport:
+def fetch_products(context: FlowContext, *, bind: bool = True) -> RegisterReport:
     """Read every Procountor sales product and bind the company's products: by code, then name."""
     return _fetch(
-        store,
-        box,
-        clock,
-        connection_name=connection_name,
+        context,
         kind=PRODUCT,
         register="products",
         read=RegisterClient.sales_products,
@@ -190,7 +146,6 @@ def fetch_products(
         local_keys=_local_product,
         order=("code", "name"),
         bind=bind,
-        transport=transport,
     )
 
 
@@ -209,20 +164,17 @@ class BindResult:
 
 
 def _bind_by_hand(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
+    context: FlowContext,
     *,
-    connection_name: str,
     kind: str,
     ref: str,
     external_id: int,
     read: Callable[[RegisterClient, int], dict[str, Any]],
     check: Callable[[dict[str, Any]], str | None],
     noun: str,
-    transport: httpx.BaseTransport | None,
 ) -> BindResult:
-    context, client = _open(store, box, clock, connection_name, transport)
+    client = _open(context)
+    store = context.store
     try:
         with store.session() as session:
             doc = find(session, context.company_id, kind, ref)
@@ -245,7 +197,7 @@ def _bind_by_hand(
     if wrong:
         raise BindRefused(f"Procountor record {external_id} {wrong}")
     external = str(external_id)
-    now = clock.now()
+    now = context.clock.now()
     with store.session() as session:
         rows = bindings_touching(session, context.connection_id, kind, doc.id, external)
         replaced = released = None
@@ -265,16 +217,7 @@ def _bind_by_hand(
     return BindResult(ref, local_name, external, str(remote.get("name") or ""), replaced, released)
 
 
-def bind_party(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    *,
-    connection_name: str,
-    party_ref: str,
-    procountor_id: int,
-    transport: httpx.BaseTransport | None = None,
-) -> BindResult:
+def bind_party(context: FlowContext, *, party_ref: str, procountor_id: int) -> BindResult:
     """Bind a party (by its ERP ref) to a Procountor customer, replacing earlier bindings."""
 
     def check(remote: dict[str, Any]) -> str | None:
@@ -282,30 +225,17 @@ def bind_party(
         return None if kind == "CUSTOMER" else f"is a {kind or 'business partner'}, not a customer"
 
     return _bind_by_hand(
-        store,
-        box,
-        clock,
-        connection_name=connection_name,
+        context,
         kind=PARTY,
         ref=party_ref,
         external_id=procountor_id,
         read=RegisterClient.partner,
         check=check,
         noun="party",
-        transport=transport,
     )
 
 
-def bind_product(
-    store: Store,
-    box: SecretBox,
-    clock: Clock,
-    *,
-    connection_name: str,
-    product_code: str,
-    procountor_id: int,
-    transport: httpx.BaseTransport | None = None,
-) -> BindResult:
+def bind_product(context: FlowContext, *, product_code: str, procountor_id: int) -> BindResult:
     """Bind a product (by its code) to a Procountor sales product, replacing earlier bindings."""
 
     def check(remote: dict[str, Any]) -> str | None:
@@ -313,15 +243,11 @@ def bind_product(
         return None if kind == "SALES" else f"is a {kind or 'non-sales'} product, not a sales one"
 
     return _bind_by_hand(
-        store,
-        box,
-        clock,
-        connection_name=connection_name,
+        context,
         kind=PRODUCT,
         ref=product_code,
         external_id=procountor_id,
         read=RegisterClient.product,
         check=check,
         noun="product",
-        transport=transport,
     )

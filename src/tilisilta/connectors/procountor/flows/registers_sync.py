@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from tilisilta.clock import Clock
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.client.registers import RegisterClient
 from tilisilta.connectors.procountor.errors import RegisterRefused
@@ -171,17 +172,10 @@ class ProcountorRegisters:
 
     @classmethod
     def prepare(
-        cls,
-        store: Store,
-        clock: Clock,
-        client: ProcountorClient,
-        options: ProcountorOptions,
-        *,
-        connection_id: int,
-        connection_name: str,
-        company_id: int,
+        cls, context: FlowContext, client: ProcountorClient, options: ProcountorOptions
     ) -> ProcountorRegisters:
         """Bring the parties and products up to date with the stored invoices, and read them."""
+        store, clock, company_id = context.store, context.clock, context.company_id
         now = clock.now()
         with store.session() as session:
             parties_from_invoices(session, company_id, now)
@@ -199,8 +193,8 @@ class ProcountorRegisters:
             clock,
             client,
             options,
-            connection_id=connection_id,
-            connection_name=connection_name,
+            connection_id=context.connection_id,
+            connection_name=context.connection_name,
             company_id=company_id,
             parties=parties,
             products=products,
