@@ -38,11 +38,16 @@ def require_kind(connection: Connection, kind: str, doing: str | None = None) ->
 
 
 def wrong_kind(name: str, actual: str, wanted: str, doing: str | None = None) -> WrongKind:
-    what = doing or f"act as a {title_of(wanted)} connection"
+    what = doing or f"act as {a(title_of(wanted))} connection"
     return WrongKind(
-        f"connection {name} is a {title_of(actual)} connection, which cannot {what}: "
-        f"use a {title_of(wanted)} connection"
+        f"connection {name} is {a(title_of(actual))} connection, which cannot {what}: "
+        f"use {a(title_of(wanted))} connection"
     )
+
+
+def a(noun: str) -> str:
+    """The noun with its indefinite article: "a Procountor", "an Odoo"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def title_of(kind: str) -> str:

@@ -21,6 +21,7 @@ from tilisilta.connectors.base import (
     FlowSpec,
     Progress,
     WrongKind,
+    a,
     wrong_kind,
 )
 from tilisilta.crypto import SecretBox
@@ -130,8 +131,8 @@ def flow_for(context: FlowContext, short_name: str, doing: str) -> FlowSpec:
         return spec
     able = [connector(k).title for k in kinds() if connector(k).flow(short_name) is not None]
     raise WrongKind(
-        f"connection {context.connection_name} is a {connector(context.kind).title} connection, "
-        f"which cannot {doing}; use a {' or '.join(able) or 'different'} connection"
+        f"connection {context.connection_name} is {a(connector(context.kind).title)} "
+        f"connection, which cannot {doing}; use {a(' or '.join(able) or 'different')} connection"
     )
 
 
