@@ -934,3 +934,55 @@ def test_a_planner_losing_the_insert_race_takes_the_winners_exchange(ledger: Led
     with ledger.store.session() as session:
         rows = session.scalar(select(func.count()).select_from(Exchange)) or 0
     assert rows == 1
+
+
+# -- what a changed document becomes, per deliverer ----------------------------------------------
+def test_a_deliverer_that_resends_changed_documents_sends_the_new_version_as_new(
+    ledger: Ledger,
+) -> None:
+    ledger.deliverer.on_change = OnChange.RESEND
+    runner = ledger.runner()
+    first = ledger.document(name="Asiakas Oy")
+    assert runner.run(runner.plan([first])).sent
+    [old] = ledger.remote.copies("C1")
+    changed = ledger.document(name="Asiakas Oy Ab")
+    report = runner.run(runner.plan([changed]))
+    assert len(report.sent) == 1
+    copies = ledger.remote.copies("C1")
+    assert len(copies) == 2 and old in copies
+    binding = ledger.binding(changed)
+    assert binding is not None and binding.external_id != old.id
+    assert binding.sent_version == 2
+
+
+def test_a_deliverer_that_updates_changed_documents_gets_the_remote_id_to_update(
+    ledger: Ledger,
+) -> None:
+    ledger.deliverer.on_change = OnChange.UPDATE
+    runner = ledger.runner()
+    first = ledger.document(name="Asiakas Oy")
+    assert runner.run(runner.plan([first])).sent
+    [record] = ledger.remote.copies("C1")
+    changed = ledger.document(name="Asiakas Oy Ab")
+    report = runner.run(runner.plan([changed]))
+    assert len(report.sent) == 1
+    last = ledger.deliverer.seen[-1]
+    assert last.external_id == record.id and last.progress.get("update") is True
+    assert ledger.remote.copies("C1") == [record]  # updated in place, not created again
+    binding = ledger.binding(changed)
+    assert binding is not None and binding.sent_version == 2
+
+
+# -- serialization ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("key", "serial"), [("company-1", True), (None, False)])
+def test_deliveries_with_a_serialization_key_never_run_side_by_side(
+    ledger: Ledger, key: str | None, serial: bool
+) -> None:
+    ledger.deliverer.serialization_key = key
+    threads: set[int] = set()
+    ledger.deliverer.on_check = lambda _doc: threads.add(threading.get_ident())
+    runner = ledger.runner()
+    docs = [ledger.document(ref=f"C{n}") for n in range(8)]
+    assert len(runner.run(runner.plan(docs), workers=4).sent) == 8
+    on_caller = threads == {threading.get_ident()}
+    assert on_caller is serial
