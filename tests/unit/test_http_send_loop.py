@@ -581,3 +581,21 @@ def test_the_token_exchange_is_recorded_without_credentials_or_tokens(
         "id": 1,
         "note": f"called with {REDACTED}",
     }
+
+
+def test_closing_a_client_leaves_a_transport_it_was_handed_open(clock: ManualClock) -> None:
+    # Two senders share one sandbox transport in tests: the first to finish must not close it
+    # under the other (seen as a sender waiting forever on a stopped event loop).
+    closed: list[bool] = []
+
+    class Shared(httpx.MockTransport):
+        def close(self) -> None:
+            closed.append(True)
+
+    shared = Shared(lambda request: httpx.Response(200, json={}))
+    first = HttpClient("https://x.test", clock=clock, transport=shared)
+    second = HttpClient("https://x.test", clock=clock, transport=shared)
+    first.send("GET", "/a", repeatable=True)
+    first.close()
+    assert second.send("GET", "/b", repeatable=True).status_code == 200
+    assert closed == []

@@ -40,7 +40,9 @@ class HttpClient:
         self.rng = random.Random(seed)
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
-            transport=transport,
+            # A transport handed in belongs to the caller (a sandbox shared by several clients):
+            # closing this client must not close it under the others.
+            transport=_Borrowed(transport) if transport is not None else None,
             timeout=httpx.Timeout(timeout, connect=10.0),
             headers={"User-Agent": "tilisilta/0.1", "Accept": "application/json"},
         )
@@ -147,3 +149,16 @@ def _logged(body: bytes | None, secrets: list[str]) -> str | None:
     except UnicodeDecodeError:
         return f"({len(body)} bytes of binary data)"
     return redact_text(text, secrets)
+
+
+class _Borrowed(httpx.BaseTransport):
+    """A transport used but not owned: closing it is left to its owner."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        pass

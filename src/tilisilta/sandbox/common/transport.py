@@ -3,11 +3,15 @@
 httpx ships only an async ASGI transport; our connectors are synchronous, so this runs the app on
 an event loop in a helper thread of its own. Exceptions raised by the app, such as a sandbox
 dropping its response, reach the caller exactly as they would from a socket.
+
+A read that takes longer than the request's read timeout ends as ``httpx.ReadTimeout``, as it
+would on a socket.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 
 import httpx
@@ -41,8 +45,13 @@ class SyncASGITransport(httpx.BaseTransport):
             content = await response.aread()
             return response.status_code, response.headers.raw, content
 
+        timeout = request.extensions.get("timeout", {}).get("read")
         future = asyncio.run_coroutine_threadsafe(call(), self._ensure_loop())
-        status, headers, content = future.result()
+        try:
+            status, headers, content = future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise httpx.ReadTimeout(f"no answer in {timeout} s", request=request) from None
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
