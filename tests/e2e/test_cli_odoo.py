@@ -145,3 +145,23 @@ def test_the_whole_cycle_from_the_command_line_against_both_sandboxes(
     assert again.exit_code == 0, again.output
     assert "Summary: 0 sent" in " ".join(again.output.split())
     assert len(books.invoices(int(books_creds["company_id"]))) == 1
+
+
+def test_tax_and_unit_maps_take_only_what_the_odoo_company_has(
+    served: tuple[str, OdooSandbox, DemoCredentials], env: dict[str, str]
+) -> None:
+    url, sandbox, creds = served
+    runner = CliRunner()
+    assert runner.invoke(app, ["company", "create", "Demo Oy", "2077474-0"]).exit_code == 0
+    add_odoo(runner, "erp", url, creds, creds.api_key)
+    tax = creds.seed.taxes["sale_0"]
+    no_tax = runner.invoke(app, ["odoo", "tax-map", "erp", "999999", "exempt"])
+    assert no_tax.exit_code == 1
+    assert "has no sales tax with id 999999" in " ".join(no_tax.output.split())
+    mapped = runner.invoke(app, ["odoo", "tax-map", "erp", str(tax), "exempt"])
+    assert mapped.exit_code == 0, mapped.output
+    assert f"Odoo tax {tax}" in mapped.output and "exempt" in mapped.output
+    no_unit = runner.invoke(app, ["odoo", "unit-map", "erp", "Tonni", "TNE"])
+    assert no_unit.exit_code == 1 and "has no unit named 'Tonni'" in no_unit.output
+    unit = sandbox.registry.call("uom.uom", "search_read", [], ["name"], limit=1)[0]["name"]
+    assert runner.invoke(app, ["odoo", "unit-map", "erp", unit, "C62"]).exit_code == 0

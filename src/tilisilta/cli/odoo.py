@@ -9,11 +9,12 @@ from rich.table import Table
 
 from tilisilta.cli.guard import LEFT_FOR_A_PERSON
 from tilisilta.cli.runtime import console, fail, flow_of, open_connection, runtime
-from tilisilta.connectors.base import FlowResult, require_kind
+from tilisilta.connectors.base import FlowResult
 from tilisilta.connectors.odoo.flows.invoices import PullReport
 from tilisilta.connectors.odoo.flows.payments import PushReport
 from tilisilta.connectors.odoo.flows.reconcile import ReconcileReport
 from tilisilta.connectors.odoo.flows.registers import RegisterPull
+from tilisilta.connectors.odoo.flows.setup import OdooSetup
 from tilisilta.domain.documents import VatTreatment
 from tilisilta.domain.units import unit_error
 from tilisilta.store import companies as repo
@@ -137,17 +138,7 @@ def left_for_a_person(*results: FlowResult | None) -> bool:
 @odoo_app.command("setup")
 def setup(name: str) -> None:
     """The company's Odoo sales taxes, fiscal positions and units, and how the hub reads each."""
-    from tilisilta.connectors.odoo.client.errors import describe
-    from tilisilta.connectors.odoo.flows.setup import read_setup
-    from tilisilta.http.errors import RemoteError
-
-    context = open_connection(runtime(), name)
-    try:
-        found = read_setup(context)
-    except LookupError as exc:
-        raise fail(str(exc)) from exc
-    except RemoteError as exc:
-        raise fail(describe(exc, "read the taxes, fiscal positions and units")) from exc
+    found = _read_setup(name)
     unmapped = "[yellow]not mapped[/yellow]"
     taxes = Table("Odoo id", "sales tax", "rate", "sent as")
     for line in found.taxes:
@@ -169,38 +160,58 @@ def setup(name: str) -> None:
         )
 
 
-@odoo_app.command("tax-map")
-def tax_map(name: str, tax_id: int, treatment: VatTreatment) -> None:
-    """Say which VAT treatment an Odoo sales tax stands for."""
-    rt = runtime()
+def _read_setup(name: str) -> OdooSetup:
+    """What the connection's Odoo company has, or a one-line error."""
+    from tilisilta.connectors.odoo.client.errors import describe
+    from tilisilta.connectors.odoo.flows.setup import read_setup
+    from tilisilta.http.errors import RemoteError
+
+    context = open_connection(runtime(), name)
     try:
-        with rt.store.session() as session:
-            connection = repo.find_connection(session, name)
-            require_kind(connection, "odoo", "map Odoo taxes")
-            mapped = dict(connection.options.get("tax_treatments") or {})
-            mapped[str(tax_id)] = treatment.value
-            connection.options = {**connection.options, "tax_treatments": mapped}
+        return read_setup(context)
     except LookupError as exc:
         raise fail(str(exc)) from exc
-    console.print(f"{name}: Odoo tax {tax_id} → {treatment.value}")
+    except RemoteError as exc:
+        raise fail(describe(exc, "read the taxes, fiscal positions and units")) from exc
+
+
+@odoo_app.command("tax-map")
+def tax_map(name: str, tax_id: int, treatment: VatTreatment) -> None:
+    """Say which VAT treatment an Odoo sales tax stands for (one the Odoo company has)."""
+    taxes = {line.odoo_id: line for line in _read_setup(name).taxes}
+    if tax_id not in taxes:
+        have = ", ".join(f"{i} {line.name}" for i, line in sorted(taxes.items()))
+        raise fail(
+            f"the Odoo company of {name} has no sales tax with id {tax_id} (it has: {have}); "
+            f"`tilisilta odoo setup {name}` lists them"
+        )
+    rt = runtime()
+    with rt.store.session() as session:
+        connection = repo.find_connection(session, name)
+        mapped = dict(connection.options.get("tax_treatments") or {})
+        mapped[str(tax_id)] = treatment.value
+        connection.options = {**connection.options, "tax_treatments": mapped}
+    console.print(f"{name}: Odoo tax {tax_id} ({taxes[tax_id].name}) → {treatment.value}")
 
 
 @odoo_app.command("unit-map")
 def unit_map(name: str, unit: str, code: str) -> None:
-    """Map an Odoo unit of measure (by name) to a UN/ECE Rec 20 code."""
+    """Map an Odoo unit of measure (by name, one the Odoo company has) to a UN/ECE Rec 20 code."""
     problem = unit_error(code)
     if problem:
         raise fail(f"{problem}; pick a code such as C62 (one), H87 (piece), HUR (hour)")
+    units = {line.name for line in _read_setup(name).units}
+    if unit not in units:
+        raise fail(
+            f"the Odoo company of {name} has no unit named {unit!r} (it has: "
+            f"{', '.join(sorted(units))}); the name must match Odoo's exactly"
+        )
     rt = runtime()
-    try:
-        with rt.store.session() as session:
-            connection = repo.find_connection(session, name)
-            require_kind(connection, "odoo", "map Odoo units")
-            units = dict(connection.options.get("units") or {})
-            units[unit] = code.upper()
-            connection.options = {**connection.options, "units": units}
-    except LookupError as exc:
-        raise fail(str(exc)) from exc
+    with rt.store.session() as session:
+        connection = repo.find_connection(session, name)
+        mapped = dict(connection.options.get("units") or {})
+        mapped[unit] = code.upper()
+        connection.options = {**connection.options, "units": mapped}
     console.print(f"{name}: Odoo unit {unit!r} → {code.upper()}")
 
 
