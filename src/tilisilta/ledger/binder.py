@@ -35,17 +35,15 @@ def bindings_of(
 
 
 def local_ids_of(
-    session: Session, connection_id: int, kind: str, external_ids: Iterable[str]
+    session: Session, connection_id: int, kind: str, external_ids: Iterable[str] | None = None
 ) -> dict[str, int]:
-    """External id → local id, for those bound on the connection."""
-    rows = session.execute(
-        select(Binding.external_id, Binding.local_id).where(
-            Binding.connection_id == connection_id,
-            Binding.local_kind == kind,
-            Binding.external_id.in_(list(external_ids)),
-        )
-    ).all()
-    return {str(ext): int(local) for ext, local in rows}
+    """External id → local id, for those bound on the connection (all of the kind when None)."""
+    query = select(Binding.external_id, Binding.local_id).where(
+        Binding.connection_id == connection_id, Binding.local_kind == kind
+    )
+    if external_ids is not None:
+        query = query.where(Binding.external_id.in_(list(external_ids)))
+    return {str(ext): int(local) for ext, local in session.execute(query).all()}
 
 
 def bind_sent(
@@ -59,14 +57,7 @@ def bind_sent(
     """Bind ``document`` to what the remote holds as ``external_id``, as delivered now."""
     binding = binding_of(session, connection_id, kind, document.id)
     if binding is None:
-        binding = Binding(
-            connection_id=connection_id,
-            local_kind=kind,
-            local_id=document.id,
-            external_id=external_id,
-            created_at=now,
-        )
-        session.add(binding)
+        binding = bind(session, connection_id, kind, document.id, external_id, now)
     binding.external_id = external_id
     binding.sent_hash = document.content_hash
     binding.sent_version = document.version
@@ -148,16 +139,6 @@ def ref_bound_to(session: Session, connection_id: int, kind: str, external_id: s
             Binding.external_id == external_id,
         )
     )
-
-
-def external_ids_of(session: Session, connection_id: int, kind: str) -> dict[str, int]:
-    """External id → local id, for every binding of the kind on the connection."""
-    rows = session.execute(
-        select(Binding.external_id, Binding.local_id).where(
-            Binding.connection_id == connection_id, Binding.local_kind == kind
-        )
-    ).all()
-    return {external: local for external, local in rows}
 
 
 def inbound_versions(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tilisilta.connectors.base import FlowContext, FlowResult, require_kind_of
 from tilisilta.connectors.registry import flow_for, run_flow
-from tilisilta.services.odoo_pull import OdooPull, pull
+from tilisilta.services.odoo_pull import OdooPull, pull, run_steps
 
 
 @dataclass
@@ -57,11 +57,5 @@ def odoo_cycle(
         ("paid", lambda: fetch(books)),
         ("written_back", lambda: run_flow(erp, "odoo.push_payments")),
     )
-    for name, run in steps:
-        result = run()
-        setattr(cycle, name, result)
-        if on_step is not None:
-            on_step(name, result)
-        if result.aborted:
-            break
+    run_steps(cycle, steps, on_step)
     return cycle

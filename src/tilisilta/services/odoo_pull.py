@@ -8,7 +8,7 @@ is a flow run by name, so this works over any transport the context carries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tilisilta.connectors.base import FlowContext, FlowResult, require_kind_of
@@ -49,13 +49,26 @@ def pull(
     Pages of invoices are reported to the context's progress as they are read."""
     require_kind_of(context, "odoo", "pull from Odoo")
     result = OdooPull()
-    for name, flow in STEPS:
-        if not registers and name in ("customers", "products"):
-            continue
-        step = run_flow(context, flow)
-        setattr(result, name, step)
-        if on_step is not None:
-            on_step(name, step)
-        if step.aborted:
-            break
+    steps = [
+        (name, lambda flow=flow: run_flow(context, flow))
+        for name, flow in STEPS
+        if registers or name not in ("customers", "products")
+    ]
+    run_steps(result, steps, on_step)
     return result
+
+
+def run_steps(
+    into: object,
+    steps: Iterable[tuple[str, Callable[[], FlowResult]]],
+    on_step: Callable[[str, FlowResult], None] | None,
+) -> None:
+    """Run each step, keep its result as the attribute of ``into`` named by it, report it, and
+    stop at the first that stopped its run."""
+    for name, run in steps:
+        result = run()
+        setattr(into, name, result)
+        if on_step is not None:
+            on_step(name, result)
+        if result.aborted:
+            return

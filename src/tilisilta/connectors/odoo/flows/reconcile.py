@@ -18,7 +18,7 @@ from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import MOVE_MODEL
 from tilisilta.http.errors import RemoteError
-from tilisilta.ledger.binder import bound_elsewhere, external_ids_of
+from tilisilta.ledger.binder import bound_elsewhere, local_ids_of
 from tilisilta.ledger.exchanges import inbound, last_exchange, settle_issues
 from tilisilta.ledger.outcomes import Category, State
 from tilisilta.store.documents import INVOICE
@@ -41,7 +41,7 @@ def reconcile_invoices(context: FlowContext) -> ReconcileReport:
     store, connection_id = context.store, context.connection_id
     client, options = open_client(context)
     with store.session() as session:
-        bound = external_ids_of(session, connection_id, INVOICE)
+        bound = local_ids_of(session, connection_id, INVOICE)
     report = ReconcileReport(checked=len(bound))
     states: dict[str, str] = {}
     try:
