@@ -107,6 +107,19 @@ def test_invoice_totals_from_lines_and_taxes(world: World) -> None:
     assert len(consulting) == 1
 
 
+def test_a_binary_half_cent_rounds_up_as_odoos_float_round_does(world: World) -> None:
+    # 33 x 21.90 - 5 % is 686.565, held in binary as 686.56499999…; float_round nudges it by an
+    # epsilon scaled to its magnitude and rounds half away from zero: 686.57, not 686.56.
+    line = {"product_id": world.a.products["coffee"], "quantity": 33, "price_unit": 21.9}
+    move = world.rpc(
+        "account.move",
+        "create",
+        {**invoice_vals(world), "invoice_line_ids": [(0, 0, {**line, "discount": 5})]},
+    )
+    row = world.read1("account.move", move, ["amount_untaxed"])
+    assert row["amount_untaxed"] == 686.57
+
+
 def test_signed_amounts_per_move_type(world: World) -> None:
     a = world.a
     lines = [("consulting", 1, 100.0)]

@@ -33,6 +33,12 @@ def test_demo_carries_odoo_invoices_to_procountor_and_payments_back(
     assert "has 2 taxes; give it exactly one sales tax in Odoo" in flat
     assert "Summary: 57 sent, 4 data issues, 0 refused, 0 waiting to retry." in flat
     assert "The Procountor sandbox holds 57 invoices for 57 sent documents" in flat
+    # Every sent invoice totals the same to the cent in Odoo, the hub and Procountor (Odoo's
+    # 686.565 row rounds up as in Odoo's float_round, and the hub keeps Odoo's totals).
+    assert (
+        "All 57 invoices sent in this run total the same to the cent in Odoo, in the hub and "
+        "in Procountor." in flat
+    )
     # The refused ones say why, naming the value and the fix.
     assert "24 % is not valid for supply date" in flat and "use 25.5 %" in flat
     assert "Customer business ID '2871046-2' is not valid (check digit should be 9)" in flat

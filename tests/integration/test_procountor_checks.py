@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -103,3 +104,59 @@ def test_mail_needs_a_street_address(hub: TestHub, tmp_path: Path) -> None:
     assert "street, postal code and city" in (line.message or "")
     with hub.store.session() as session:
         assert session.scalar(select(Connection.state)) == "draft"
+
+
+def test_texts_procountor_would_refuse_are_data_issues_naming_line_and_field(
+    hub: TestHub, tmp_path: Path
+) -> None:
+    data = invoice("1001", order_reference="T" * 71)
+    data["lines"][1]["description"] = "Kahvi 咖啡 1 kg 🙂"
+    data["customer"]["address"]["city"] = "Helsinki " + "x" * 40
+    hub.import_invoices([data], tmp_path)
+
+    [line] = hub.send().lines
+
+    assert line.state == "data_issue"
+    message = line.message or ""
+    # Each finding names our field (line numbers from 1), the limit and Procountor's field.
+    assert "order_reference" in message and "at most 70 in orderReference" in message
+    assert "customer.address.city" in message and "at most 40" in message
+    assert "lines[2].description" in message
+    assert "U+5496" in message and "U+1F642" in message
+    # A long value is quoted by its first 40 characters only.
+    assert "T" * 41 not in message and "T" * 40 + "…" in message
+
+
+def _buttons(*, vat: str, total: str) -> dict[str, object]:
+    """Three rows of 0.10 at 25.5 %, with the ERP's own VAT and total."""
+    data = invoice("1001", stated_vat={"25.5": vat}, stated_total=total)
+    row = {"description": "Nappi", "quantity": "1", "unit": "C62", "unit_price": "0.10"}
+    data["lines"] = [{**row, "vat_rate": "25.5"} for _ in range(3)]
+    return data
+
+
+def test_an_erp_total_procountor_would_not_reproduce_stops_the_invoice(
+    hub: TestHub, tmp_path: Path
+) -> None:
+    # Three rows of 0.10 at 25.5 %: the ERP rounds VAT per rate (0.08), Procountor per row
+    # (3 × 0.03): the totals would be 0.38 and 0.39.
+    hub.import_invoices([_buttons(vat="0.08", total="0.38")], tmp_path)
+
+    [line] = hub.send().lines
+
+    assert line.state == "data_issue"
+    assert "The ERP's total is 0.38 EUR but Procountor" in (line.message or "")
+    assert "would total 0.39 EUR" in (line.message or "")
+    assert hub.procountor.invoices() == []
+
+
+def test_an_erp_rounding_vat_per_line_agrees_with_procountor_and_is_sent(
+    hub: TestHub, tmp_path: Path
+) -> None:
+    hub.import_invoices([_buttons(vat="0.09", total="0.39")], tmp_path)
+
+    [line] = hub.send().lines
+
+    assert line.state == "sent", line.message
+    [sent] = hub.procountor.invoices()
+    assert Decimal(str(sent["invoiceSumInfo"][0]["invoiceSumTotal"])) == Decimal("0.39")

@@ -487,19 +487,39 @@ def test_a_refused_customer_reads_like_the_error_table(
     hub: TestHub, procountor: Procountor, tmp_path: Path
 ) -> None:
     set_options(hub, create_customers=True)
-    # A character outside Windows-1252, which Procountor refuses.
-    snowman = customer("C-1", "Virtanen \u2603 Oy")
-    hub.import_invoices([invoice("1001", customer=snowman)], tmp_path)
+    hub.import_invoices([invoice("1001", customer=customer("C-1", "Virtanen Oy"))], tmp_path)
+    # Procountor turns the customer down for a reason the hub cannot check beforehand.
+    procountor.sandbox.faults.update(
+        {"error_4xx": 1.0, "refusal": "OVT_NOT_ALLOWED", "only": "POST /api/businesspartners"}
+    )
 
     [line] = hub.send().lines
 
     assert line.state == "response_error" and line.message
     assert line.message.startswith(
-        "The customer Virtanen \u2603 Oy could not be created in Procountor "
+        "The customer Virtanen Oy could not be created in Procountor "
         "(customer code: C-1, customer no.: 1001)"
     )
-    assert "by hand in Procountor" in line.message and "INVALID_CHARACTERS" in line.message
+    assert "by hand in Procountor" in line.message and "OVT_NOT_ALLOWED" in line.message
     assert procountor.invoices() == []
+
+
+def test_characters_procountor_refuses_stop_the_invoice_before_any_call(
+    hub: TestHub, procountor: Procountor, tmp_path: Path
+) -> None:
+    set_options(hub, create_customers=True)
+    snowman = customer("C-1", "Virtanen \u2603 Oy")
+    hub.import_invoices([invoice("1001", customer=snowman)], tmp_path)
+    procountor.sandbox.request_log.clear()
+
+    [line] = hub.send().lines
+
+    assert line.state == "data_issue" and line.message
+    assert "customer.name" in line.message and "U+2603 SNOWMAN" in line.message
+    assert "Windows-1252" in line.message
+    writes = [r for r in procountor.sandbox.request_log if "/api/oauth" not in r.path]
+    writes = [r for r in writes if r.method != "GET"]
+    assert writes == [] and procountor.invoices() == []
 
 
 def test_two_companies_do_not_mix(

@@ -444,13 +444,39 @@ def test_the_command_needs_a_connection_and_says_when_it_stopped(
     assert "Stopped:" in stopped.output and "credentials" in stopped.output
 
 
-@pytest.mark.parametrize(("short_by", "status"), [("0.01", "PAID"), ("0.02", "PARTLY_PAID")])
-def test_a_payment_of_procountors_row_rounded_total_settles_the_invoice(
+def _rounds_apart() -> dict[str, Any]:
+    """Three rows of 0.10 at 25.5 %: VAT 0.03 a row (0.09) in Procountor, 0.08 per rate."""
+    data = invoice("1001")
+    row = {"description": "Nappi", "quantity": "1", "unit": "C62", "unit_price": "0.10"}
+    data["lines"] = [{**row, "vat_rate": "25.5"} for _ in range(3)]
+    return data
+
+
+@pytest.mark.parametrize(("short_by", "status"), [("0", "PAID"), ("0.01", "PARTLY_PAID")])
+def test_payment_status_compares_with_the_total_procountor_computed(
     hub: TestHub, tmp_path: Path, short_by: str, status: str
 ) -> None:
-    # Procountor rounds VAT per row, the hub per rate: on two rows the totals may differ by a
-    # cent, and a customer paying what Procountor billed has paid in full.
-    send(hub, tmp_path, [invoice("1001")])
-    pay(hub, "1001", str(TOTAL - Decimal(short_by)))
-    fetch(hub)
+    send(hub, tmp_path, [_rounds_apart()])
+    [sent] = hub.procountor.invoices()
+    [sums] = sent["invoiceSumInfo"]
+    assert Decimal(str(sums["invoiceSumTotal"])) == Decimal("0.39")  # not the per-rate 0.38
+    pay(hub, "1001", str(Decimal("0.39") - Decimal(short_by)))
+    [line] = fetch(hub).lines
+    assert line.total == Decimal("0.39")
     assert statuses(hub)["1001"] == status
+
+
+def test_payment_status_uses_the_total_of_the_version_that_was_sent(
+    hub: TestHub, tmp_path: Path
+) -> None:
+    send(hub, tmp_path, [invoice("1001")])
+    # Changed in the ERP afterwards: the change is not sent (a data issue), and the customer
+    # pays what Procountor billed.
+    changed = invoice("1001")
+    changed["lines"][0]["quantity"] = "5"
+    hub.import_invoices([changed], tmp_path)
+    assert hub.send(numbers=["1001"]).lines[0].state == "data_issue"
+    pay(hub, "1001", str(TOTAL))
+    [line] = fetch(hub).lines
+    assert line.total == TOTAL and line.paid == TOTAL
+    assert statuses(hub)["1001"] == "PAID"

@@ -96,6 +96,19 @@ def demo(
             f"Nothing was sent twice: {len(result.sent.already_sent)} documents were already in "
             f"Procountor from an earlier run and {sent} were sent now."
         )
+    totals = result.totals
+    if totals.disagreeing:
+        console.print(
+            f"[red]Totals differ[/red] for {len(totals.disagreeing)} of {totals.compared} "
+            "invoices sent in this run:"
+        )
+        for line in totals.disagreeing:
+            console.print(f"  {line}")
+    else:
+        console.print(
+            f"All {totals.compared} invoices sent in this run total the same to the cent in "
+            "Odoo, in the hub and in Procountor."
+        )
     home = f"TILISILTA_HOME={folder}"
     console.print(
         f"\nLook around: `{home} tilisilta log`, `{home} tilisilta log --category data_issue`, "

@@ -42,6 +42,13 @@ from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoices, procountor_registers
 from tilisilta.demo.odoo_erp import DemoErp
+from tilisilta.demo.totals import (
+    TotalsCheck,
+    compare_totals,
+    hub_totals,
+    odoo_totals,
+    procountor_totals,
+)
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.procountor import ProcountorSandbox
@@ -105,6 +112,7 @@ class DemoResult:
     sandbox_invoices: int
     dropped_responses: int
     first_run: bool
+    totals: TotalsCheck  # Odoo's, the hub's and Procountor's total of each sent invoice
 
 
 def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -> DemoResult:
@@ -249,12 +257,18 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         transport.close()
         odoo.close()
     states = odoo.registry.call(
-        "account.move", "read", list(moves.values()), ["move_type", "payment_state"]
+        "account.move",
+        "read",
+        list(moves.values()),
+        ["name", "move_type", "payment_state", "amount_total"],
     )
     payment_states = dict(
         Counter(m["payment_state"] for m in states if m["move_type"] == "out_invoice")
     )
     held = sandbox.invoices(company_id)
+    totals = compare_totals(
+        odoo_totals(states), hub_totals(store, books.company_id), procountor_totals(held)
+    )
     store.dispose()
     return DemoResult(
         folder=folder,
@@ -268,6 +282,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         sandbox_invoices=len(held),
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),
         first_run=first_run,
+        totals=totals,
     )
 
 

@@ -215,7 +215,23 @@ class Invoice(Document):
 
     @property
     def gross_total(self) -> Decimal:
+        """The total computed per VAT rate (EN 16931), whatever the ERP stated."""
         return self.net_total + self.vat_total
+
+    @property
+    def total(self) -> Decimal:
+        """The invoice's total as the hub keeps it: the ERP's own figure when it gave one (so
+        the hub agrees with the ERP to the cent), else the one computed per VAT rate."""
+        return self.stated_total if self.stated_total is not None else self.gross_total
+
+    def vat_rounded_per_line(self) -> dict[Decimal, Decimal]:
+        """VAT per rate as an ERP or accounting system that rounds each line's VAT computes it
+        (Odoo's default, and Procountor)."""
+        vat: dict[Decimal, Decimal] = {}
+        for line in self.lines:
+            key = Decimal(format(line.vat_rate.normalize(), "f"))
+            vat[key] = vat.get(key, Decimal(0)) + vat_of(line.computed_net, line.vat_rate)
+        return vat
 
 
 class JournalType(StrEnum):

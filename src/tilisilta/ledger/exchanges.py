@@ -4,7 +4,7 @@ as an exchange that is already final."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -194,3 +194,21 @@ def last_exchange(
         .order_by(Exchange.id.desc())
         .limit(1)
     ).first()
+
+
+def sent_progress(
+    session: Session, connection_id: int, operation: str, versions: Mapping[int, int]
+) -> dict[int, dict[str, Any]]:
+    """Document id -> the progress of the exchange that sent the given version of it (what a
+    deliverer kept about the remote copy, e.g. the total it computed)."""
+    if not versions:
+        return {}
+    rows = session.execute(
+        select(Exchange.document_id, Exchange.document_version, Exchange.progress).where(
+            Exchange.connection_id == connection_id,
+            Exchange.operation == operation,
+            Exchange.state == State.SENT,
+            Exchange.document_id.in_(list(versions)),
+        )
+    ).all()
+    return {doc: dict(progress) for doc, version, progress in rows if versions[doc] == version}

@@ -80,8 +80,8 @@ def invoices_by_number(session: Session, company_id: int, numbers: list[str]) ->
 
 
 def invoice_totals(documents: Iterable[Document]) -> dict[str, Decimal]:
-    """Invoice number -> gross total, for checking what a credit note credits."""
-    return {inv.number: inv.gross_total for inv in map(load_invoice, documents)}
+    """Invoice number -> total, for checking what a credit note credits."""
+    return {inv.number: inv.total for inv in map(load_invoice, documents)}
 
 
 def all_invoices(session: Session, company_id: int) -> list[Document]:

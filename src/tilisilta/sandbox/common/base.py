@@ -55,12 +55,14 @@ class SandboxBase(Generic[E]):
         fault_label: Callable[[str, bytes], str] | None = None,
         error_body: Any = None,
         throttle_body: Any = None,
+        refusal_body: Callable[[int, str], Any] | None = None,
         exception_handlers: Mapping[Any, ExceptionHandler] | None = None,
     ) -> Starlette:
         """The sandbox's ASGI app. ``request_label`` names a request for the counts (a handler
         may name it instead with :func:`~.recording.note_label`); ``fault_label``,
-        ``error_body`` and ``throttle_body`` go to :class:`~.faults.FaultMiddleware`;
-        ``middleware`` sits between the recorder and the faults."""
+        ``error_body``, ``throttle_body`` and ``refusal_body`` go to
+        :class:`~.faults.FaultMiddleware`; ``middleware`` sits between the recorder and the
+        faults."""
         return Starlette(
             routes=[*routes, *common_admin_routes(self), *admin],
             middleware=[
@@ -71,6 +73,7 @@ class SandboxBase(Generic[E]):
                     plan=self.faults,
                     error_body=error_body,
                     throttle_body=throttle_body,
+                    refusal_body=refusal_body,
                     label=fault_label,
                 ),
             ],

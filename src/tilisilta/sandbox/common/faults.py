@@ -8,6 +8,8 @@ Faults, decided by one random draw per request that matches ``only``:
 
 * ``error_429`` – answer 429 before processing, with ``Retry-After`` unless ``retry_after`` is None;
 * ``error_5xx`` – answer 5xx before processing: nothing is committed;
+* ``error_4xx`` – refuse before processing with ``status_4xx`` and ``refusal`` as the reason: the
+  service turning a request down for a reason no client can check beforehand;
 * ``error_5xx_after_commit`` – mutating requests only: process and commit, then answer 5xx;
 * ``drop_after_commit`` – mutating requests only: process and commit, send the response head,
   then raise :class:`httpx.RemoteProtocolError`. Under uvicorn the connection is aborted; through
@@ -43,6 +45,7 @@ MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 FAULT_KINDS = (
     "error_429",
+    "error_4xx",
     "error_5xx",
     "error_5xx_after_commit",
     "drop_after_commit",
@@ -52,6 +55,7 @@ FAULT_KINDS = (
 
 _PROBABILITY_FIELDS = (
     "error_429",
+    "error_4xx",
     "error_5xx",
     "error_5xx_after_commit",
     "drop_after_commit",
@@ -67,6 +71,7 @@ class FaultPlan:
     error_5xx: float = 0.0
     error_5xx_after_commit: float = 0.0
     error_429: float = 0.0
+    error_4xx: float = 0.0
     drop_after_commit: float = 0.0
     timeout_after_commit: float = 0.0
     latency: float = 0.0
@@ -74,6 +79,9 @@ class FaultPlan:
     retry_after: int | None = 1
     #: Status of injected server errors.
     status_5xx: int = 503
+    #: Status and reason of injected refusals.
+    status_4xx: int = 400
+    refusal: str = "INVALID_VALUE"
     #: Regex searched in "METHOD /path"; None matches every request.
     only: str | None = None
     #: Seconds a client stays suspended (503) after exceeding a rate limit; 0 answers 429 instead.
@@ -96,6 +104,8 @@ class FaultPlan:
             raise ValueError("retry_after cannot be negative")
         if not 500 <= self.status_5xx <= 599:
             raise ValueError("status_5xx must be a 5xx status")
+        if not 400 <= self.status_4xx <= 499 or self.status_4xx == 429:
+            raise ValueError("status_4xx must be a 4xx status other than 429")
         if self.only is not None:
             try:
                 re.compile(self.only)
@@ -116,7 +126,11 @@ class FaultPlan:
     def draw(self, method: str) -> str | None:
         """Pick at most one fault for a request: one draw against cumulative probabilities."""
         mutating = method.upper() in MUTATING_METHODS
-        bands = [("error_429", self.error_429), ("error_5xx", self.error_5xx)]
+        bands = [
+            ("error_429", self.error_429),
+            ("error_4xx", self.error_4xx),
+            ("error_5xx", self.error_5xx),
+        ]
         if mutating:
             bands += [
                 ("error_5xx_after_commit", self.error_5xx_after_commit),
@@ -169,7 +183,7 @@ def _coerce(changes: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{name} must be a number")
             out[name] = float(value)
-        elif name in ("seed", "status_5xx"):
+        elif name in ("seed", "status_5xx", "status_4xx"):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be an integer")
             out[name] = value
@@ -180,6 +194,10 @@ def _coerce(changes: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "only":
             if value is not None and not isinstance(value, str):
                 raise ValueError("only must be a string or null")
+            out[name] = value
+        elif name == "refusal":
+            if not isinstance(value, str) or not value:
+                raise ValueError("refusal must be a non-empty string")
             out[name] = value
     return out
 
@@ -205,6 +223,7 @@ class FaultMiddleware:
         *,
         error_body: Any = None,
         throttle_body: Any = None,
+        refusal_body: Callable[[int, str], Any] | None = None,
         exempt_prefixes: tuple[str, ...] = ("/_sandbox",),
         sleep: Sleeper | None = None,
         label: Callable[[str, bytes], str] | None = None,
@@ -214,6 +233,7 @@ class FaultMiddleware:
         self.plan = plan
         self.error_body = error_body
         self.throttle_body = throttle_body
+        self.refusal_body = refusal_body
         self.exempt_prefixes = exempt_prefixes
         self.sleep: Sleeper = sleep or anyio.sleep
 
@@ -252,6 +272,9 @@ class FaultMiddleware:
         if kind == "error_5xx":
             await _send_json(send, plan.status_5xx, self._error_body(plan.status_5xx))
             return
+        if kind == "error_4xx":
+            await _send_json(send, plan.status_4xx, self._refusal_body(plan))
+            return
 
         # The after-commit faults: let the app finish (it commits), then spoil the answer.
         start: Message | None = None
@@ -273,6 +296,11 @@ class FaultMiddleware:
 
     def _error_body(self, status: int) -> Any:
         return self.error_body(status) if callable(self.error_body) else self.error_body
+
+    def _refusal_body(self, plan: FaultPlan) -> Any:
+        if callable(self.refusal_body):
+            return self.refusal_body(plan.status_4xx, plan.refusal)
+        return {"error": plan.refusal}
 
 
 async def _read_body(receive: Receive) -> bytes:

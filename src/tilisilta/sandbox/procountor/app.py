@@ -38,6 +38,10 @@ def fault_error_body(status: int) -> dict[str, Any]:
     return {"errors": [{"status": status, "message": e.UNABLE_TO_GET_CONNECTION}]}
 
 
+def fault_refusal_body(status: int, reason: str) -> dict[str, Any]:
+    return {"errors": [{"status": status, "field": None, "message": reason}]}
+
+
 THROTTLE_BODY = {"errors": [{"status": 429, "message": e.TOO_MANY_REQUESTS}]}
 
 
@@ -54,6 +58,7 @@ def build_app(sb: ProcountorSandbox) -> Starlette:
         request_label=route_label,
         error_body=fault_error_body,
         throttle_body=THROTTLE_BODY,
+        refusal_body=fault_refusal_body,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
 

@@ -52,7 +52,7 @@ def import_invoices(store: Store, clock: Clock, *, company: str, path: Path) -> 
         computable: list[Invoice] = []
         for invoice in parsed.invoices:
             try:
-                known[invoice.number] = invoice.gross_total
+                known[invoice.number] = invoice.total
             except ArithmeticError as exc:
                 report.refused.append(_not_computable(invoice, exc))
             else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from tilisilta.connectors.base import FlowContext
@@ -90,12 +89,11 @@ class PaymentDeliverer:
                 f"{label} is in {payment.currency}, but invoice {invoice.number} is in "
                 f"{invoice.currency}: register it by hand in Odoo, then ignore this exchange"
             )
-        # Totals rounded per row (Odoo's default, Procountor's) may differ from the hub's
-        # per-rate total by up to half a cent a row: only more than that is an overpayment.
-        if payment.amount > invoice.gross_total + Decimal("0.01") * len(invoice.lines):
+        # The invoice's total is Odoo's own figure, to the cent.
+        if payment.amount > invoice.total:
             return DataIssue(
                 f"{label} ({payment.amount:.2f} {payment.currency}) is more than the whole of "
-                f"invoice {invoice.number} ({invoice.gross_total:.2f} {invoice.currency}): "
+                f"invoice {invoice.number} ({invoice.total:.2f} {invoice.currency}): "
                 "check where the money belongs and register it by hand in Odoo, then ignore "
                 "this exchange"
             )

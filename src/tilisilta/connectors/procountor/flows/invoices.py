@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
@@ -35,6 +36,7 @@ from tilisilta.connectors.procountor.mapping.company_facts import CompanyFacts, 
 from tilisilta.connectors.procountor.mapping.invoices import (
     RegisterLinks,
     check_invoice,
+    procountor_total,
     to_procountor_invoice,
 )
 from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
@@ -193,6 +195,7 @@ class InvoiceDeliverer:
                 number=created.get("invoiceNumber"),
                 channel=created.get("invoiceChannel", payload["invoiceChannel"]),
                 receipt=created.get("ledgerReceiptId"),
+                total=_total_of(created, invoice),
             )
         assert attempt.external_id is not None
         if attempt.reconcile_required or "status" not in attempt.progress:
@@ -202,6 +205,7 @@ class InvoiceDeliverer:
                 number=remote.get("invoiceNumber"),
                 channel=remote.get("invoiceChannel"),
                 receipt=remote.get("ledgerReceiptId"),
+                total=_total_of(remote, invoice),
             )
         status = attempt.progress["status"]
         coded = any(line.coded for line in invoice.lines)
@@ -364,6 +368,17 @@ def send_invoices(
             )
         summary.already_sent.extend(d.ref for d in chosen if d.id not in handled)
     return summary
+
+
+def _total_of(remote: dict[str, Any], invoice: Invoice) -> str:
+    """The total Procountor computed, in the invoice's currency, kept with the sent version so
+    that payments are compared with what was sent; the predicted one if Procountor gave none."""
+    for entry in remote.get("invoiceSumInfo") or []:
+        if isinstance(entry, dict) and entry.get("currency") == invoice.currency:
+            total = entry.get("invoiceSumTotal")
+            if total is not None:
+                return str(Decimal(str(total)))
+    return str(procountor_total(invoice))
 
 
 def read_company_facts(client: ProcountorClient) -> CompanyFacts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -24,10 +24,11 @@ from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.procountor.client.payments import MAX_INVOICE_IDS, PaymentEventReader
 from tilisilta.connectors.procountor.errors import describe_failure, explain_refusal
 from tilisilta.connectors.procountor.flows.connection import open_client
-from tilisilta.domain.documents import Invoice, InvoiceKind, JournalType, Payment
+from tilisilta.connectors.procountor.flows.invoices import SEND_INVOICE
+from tilisilta.domain.documents import InvoiceKind, JournalType, Payment
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError
 from tilisilta.ledger.binder import bound_documents, set_remote_status
-from tilisilta.ledger.exchanges import inbound
+from tilisilta.ledger.exchanges import inbound, sent_progress
 from tilisilta.ledger.outcomes import State
 from tilisilta.store.documents import INVOICE, load_invoice
 from tilisilta.store.engine import Store
@@ -86,6 +87,7 @@ class _Candidate:
     document: Document
     external_id: str
     status: str | None
+    total: Decimal  # of the version that was sent, as Procountor computed it
 
 
 def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) -> PaymentFetchReport:
@@ -149,14 +151,28 @@ def _candidates(
         except_status=None if numbers else PAID,
     )
     chosen: list[_Candidate] = []
+    sent = sent_progress(
+        session,
+        connection_id,
+        SEND_INVOICE,
+        {doc.id: binding.sent_version for binding, doc in rows if binding.sent_version},
+    )
     for binding, document in rows:
         if document.payload.get("kind") == InvoiceKind.CREDIT_NOTE:
             report.credit_notes.append(document.ref)
         elif binding.remote_status == PAID:
             report.already_paid.append(document.ref)
         else:
+            total = sent.get(document.id, {}).get("total")
             chosen.append(
-                _Candidate(binding.id, document, binding.external_id, binding.remote_status)
+                _Candidate(
+                    binding.id,
+                    document,
+                    binding.external_id,
+                    binding.remote_status,
+                    # A version changed after sending is not what the customer pays.
+                    Decimal(total) if total is not None else load_invoice(document).total,
+                )
             )
     if numbers:
         bound = {c.document.ref for c in chosen} | set(report.credit_notes)
@@ -236,7 +252,7 @@ def _store_chunk(
                 invoice=invoice.number,
                 external_id=candidate.external_id,
                 currency=invoice.currency,
-                total=invoice.gross_total,
+                total=candidate.total,
                 status=candidate.status,
                 status_before=candidate.status,
             )
@@ -257,9 +273,7 @@ def _store_chunk(
                 entries.append(_log_entry(connection_id, document, payment, kind, candidate, now))
             if not payments:
                 continue
-            line.status = (
-                PAID if line.paid >= line.total - _rounding_slack(invoice) else PARTLY_PAID
-            )
+            line.status = PAID if line.paid >= line.total else PARTLY_PAID
             if line.status != candidate.status:
                 changed.setdefault(line.status, []).append(candidate.binding_id)
         # Added last and in bulk: one flush instead of one per payment.
@@ -336,9 +350,3 @@ def _log_entry(
         now=now,
         progress={"invoice_external_id": candidate.external_id, "type": kind},
     )
-
-
-def _rounding_slack(invoice: Invoice) -> Decimal:
-    """Procountor rounds VAT row by row, the hub per rate (EN 16931): the totals may differ by
-    up to half a cent a row. A payment of Procountor's total must still settle the invoice."""
-    return (Decimal("0.005") * len(invoice.lines)).quantize(Decimal("0.01"), rounding=ROUND_UP)

@@ -12,6 +12,10 @@ from typing import Any
 from tilisilta.connectors.procountor.errors import PERIOD_FIX
 from tilisilta.connectors.procountor.mapping.codes import COUNTRY_BY_ISO, UNIT_BY_CODE
 from tilisilta.connectors.procountor.mapping.company_facts import CompanyFacts
+from tilisilta.connectors.procountor.mapping.limits import (
+    ADDITIONAL_INFORMATION_LIMIT,
+    text_issues,
+)
 from tilisilta.connectors.procountor.mapping.vat_settings import VatSettings
 from tilisilta.connectors.procountor.options import ChannelChoice, ProcountorOptions
 from tilisilta.domain.documents import Invoice, InvoiceKind, Party, VatTreatment
@@ -181,6 +185,85 @@ def check_invoice(
             "add the e-invoice address and operator, or choose another channel",
             "procountor_channel_einvoice",
         )
+    problems += _text_problems(invoice, label)
+    problems += _total_problems(invoice, label)
+    return problems
+
+
+def procountor_total(invoice: Invoice) -> Decimal:
+    """The total Procountor will compute for the invoice as the hub sends it: each row's net
+    rounded, each row's VAT rounded, then summed (reference domain.md, Rounding)."""
+    return invoice.net_total + sum(invoice.vat_rounded_per_line().values(), Decimal(0))
+
+
+def _total_problems(invoice: Invoice, label: str) -> list[Problem]:
+    """The ERP's total and Procountor's must agree to the cent; rows cannot be made to agree
+    (Procountor takes no VAT amounts), so a difference stops the invoice."""
+    stated = invoice.stated_total
+    if stated is None:
+        return []
+    predicted = procountor_total(invoice)
+    if predicted == stated:
+        return []
+    return [
+        Problem(
+            document=label,
+            field="stated_total",
+            value=f"{stated:.2f}",
+            message=f"The ERP's total is {stated:.2f} {invoice.currency} but Procountor, which "
+            f"rounds VAT row by row, would total {predicted:.2f} {invoice.currency}; the "
+            "invoice would not agree to the cent.",
+            fix="make the ERP round VAT per line (in Odoo: Accounting settings, Taxes, Rounding "
+            "Method 'Round per Line'), or change a row so that both round alike, then send "
+            "again.",
+            rule="procountor_total",
+        )
+    ]
+
+
+def _text_problems(invoice: Invoice, label: str) -> list[Problem]:
+    problems = []
+    printed = _texts(invoice) or ""
+    if len(printed) > ADDITIONAL_INFORMATION_LIMIT:
+        problems.append(
+            Problem(
+                document=label,
+                field="lines.vat_exemption_reason",
+                value=printed,
+                message=f"The printed texts (credit note text and VAT exemption reasons) are "
+                f"{len(printed)} characters; Procountor takes at most "
+                f"{ADDITIONAL_INFORMATION_LIMIT} in additionalInformation.",
+                fix="shorten the VAT exemption reasons in the ERP.",
+                rule="procountor_text_length",
+            )
+        )
+    for issue in text_issues(invoice):
+        if issue.kind == "length":
+            limit = issue.limit.max_length
+            message = (
+                f"The text is {issue.detail} long; Procountor takes at most {limit} in "
+                f"{issue.limit.procountor}, and the hub does not cut it."
+            )
+            advice = f"shorten it to {limit} characters in the ERP."
+            rule = "procountor_text_length"
+        else:
+            message = (
+                f"The text contains {issue.detail}, which Procountor does not accept: it takes "
+                "only characters of the Windows-1252 set (Latin letters, digits, common "
+                "punctuation)."
+            )
+            advice = "replace or remove those characters in the ERP."
+            rule = "procountor_characters"
+        problems.append(
+            Problem(
+                document=label,
+                field=issue.field,
+                value=issue.value,
+                message=message,
+                fix=advice,
+                rule=rule,
+            )
+        )
     return problems
 
 
@@ -220,7 +303,7 @@ def payment_reference(invoice: Invoice) -> tuple[str, str | None]:
 
 def _address(party: Party) -> dict[str, Any]:
     address = party.address
-    result: dict[str, Any] = {"name": party.name[:80]}
+    result: dict[str, Any] = {"name": party.name}
     if address.street:
         result["street"] = address.street
     if address.postal_code:
@@ -342,9 +425,9 @@ def to_procountor_invoice(
         payload["deliveryStartDate"] = invoice.supply_date.isoformat()
         payload["deliveryEndDate"] = invoice.supply_date.isoformat()
     if invoice.order_reference:
-        payload["orderReference"] = invoice.order_reference[:70]
+        payload["orderReference"] = invoice.order_reference
     if invoice.buyer_reference:
-        payload["buyerReferenceIdentifier"] = invoice.buyer_reference[:70]
+        payload["buyerReferenceIdentifier"] = invoice.buyer_reference
     text = _texts(invoice)
     if text:
         payload["additionalInformation"] = text

@@ -6,8 +6,9 @@ Rounding is half-up at the currency's precision, per line (the default
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,10 +16,16 @@ if TYPE_CHECKING:
 
 
 def round_money(value: float, rounding: float = 0.01) -> float:
-    """Half-up rounding to the currency's precision, as a float (what Odoo stores)."""
-    step = Decimal(str(rounding))
-    quantized = (Decimal(repr(value)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    return float(quantized)
+    """Half-up rounding to the currency's precision, as Odoo's ``float_round`` does it: the value
+    is divided by the step and nudged away from zero by 2**(log2|v| - 53) before rounding, so a
+    product such as 33 × 20.805 (686.5649999… in binary) rounds as the tie it stands for, up to
+    686.57. Returned as the float Odoo stores (its numeric column holds the rounded decimal)."""
+    if value == 0 or rounding == 0:
+        return 0.0
+    normalized = value / rounding
+    normalized += math.copysign(2 ** (math.log2(abs(normalized)) - 53), normalized)
+    whole = math.floor(abs(normalized) + 0.5)  # half away from zero
+    return float(Decimal(int(math.copysign(whole, normalized))) * Decimal(str(rounding)))
 
 
 def is_zero(value: float, rounding: float = 0.01) -> bool:
