@@ -26,9 +26,10 @@ from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoi
 from tilisilta.connectors.odoo.flows.invoices import PullReport, pull_invoices
 from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
 from tilisilta.connectors.odoo.options import OdooOptions
-from tilisilta.connectors.procountor.flows.invoices import SendSummary, send_invoices
+from tilisilta.connectors.procountor.flows.invoices import send_invoices
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
+from tilisilta.ledger.sending import SendSummary
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.odoo.orm import SeedInfo

@@ -186,7 +186,7 @@ def test_only_flows_reach_the_ledger() -> None:
 
 
 def test_every_connector_has_the_one_folder_shape() -> None:
-    for kind in ("procountor", "odoo"):
+    for kind in ("procountor", "odoo", "netvisor"):
         folder = ROOT / "connectors" / kind
         for part in ("connector.py", "options.py", "client", "mapping", "flows"):
             assert (folder / part).exists(), f"connectors/{kind}/{part}"

@@ -23,8 +23,8 @@ from tilisilta.cli.runtime import (
 )
 from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoices
 from tilisilta.connectors.files.mapping.invoices import UnsupportedFileType
-from tilisilta.connectors.procountor.flows.invoices import SendSummary
 from tilisilta.domain.validation import Severity
+from tilisilta.ledger.sending import SendSummary
 
 import_app = typer.Typer(help="Read documents from files.", no_args_is_help=True)
 send_app = typer.Typer(help="Deliver documents to a connection.", no_args_is_help=True)

@@ -180,6 +180,20 @@ def result_of(report: Any, aborted: str | None = None) -> FlowResult:
     return FlowResult(counts=counts, aborted=stopped, detail=report)
 
 
+def sent_result(summary: Any) -> FlowResult:
+    """A sending flow's summary (``count(state)``), with the sent and data-issue counts."""
+    result = result_of(summary)
+    result.counts.update({state: summary.count(state) for state in ("sent", "data_issue")})
+    return result
+
+
+class Selection(BaseModel):
+    """Which documents: the numbers given, or (with none) every one not yet done."""
+
+    model_config = ConfigDict(extra="forbid")
+    numbers: list[str] | None = None
+
+
 def reporting(
     flow: Callable[..., Any], to_result: Callable[[Any], FlowResult] = result_of
 ) -> Callable[[FlowContext, BaseModel], FlowResult]:

@@ -33,6 +33,7 @@ from tilisilta.store.engine import Store
 _MODULES = {
     "procountor": "tilisilta.connectors.procountor.connector",
     "odoo": "tilisilta.connectors.odoo.connector",
+    "netvisor": "tilisilta.connectors.netvisor.connector",
 }
 _EXTRA: dict[str, Connector] = {}  # registered at run time (tests, plug-ins)
 

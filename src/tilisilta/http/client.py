@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import httpx
@@ -32,8 +33,14 @@ class HttpClient:
         policy: RetryPolicy | None = None,
         secrets: Callable[[], Iterable[str]] = lambda: (),
         seed: int | None = None,
+        signer: Callable[[httpx.Request], None] | None = None,
+        serializer: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.clock = clock
+        # Signs each attempt afresh (Netvisor: a new transaction id and MAC every time).
+        self.signer = signer
+        # Held around each request where the remote takes one request at a time.
+        self.serializer = serializer
         self.limiter = limiter
         self.policy = policy or RetryPolicy()
         self.secrets = secrets
@@ -119,10 +126,14 @@ class HttpClient:
         )
         response: httpx.Response | None = None
         error: Exception | None = None
-        try:
-            response = self._http.send(request)
-        except httpx.TransportError as exc:
-            error = exc
+        with self.serializer() if self.serializer is not None else nullcontext():
+            if self.signer is not None:
+                self.signer(request)
+            try:
+                response = self._http.send(request)
+                response.read()
+            except httpx.TransportError as exc:
+                error = exc
         secrets = list(self.secrets())
         record_call(
             CallRecord(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from tilisilta.domain.validation import Problem
 
 
 class State(StrEnum):
@@ -40,6 +43,16 @@ class DataIssue:
 
     message: str
     problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, problems: Sequence[Problem]) -> DataIssue | None:
+        """The data issue of these problems, one line each; None when there are none."""
+        if not problems:
+            return None
+        return cls(
+            message="\n".join(str(p) for p in problems),
+            problems=[p.model_dump(mode="json") for p in problems],
+        )
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tilisilta.connectors.base import Connector, FlowResult, FlowSpec, reporting, result_of
+from tilisilta.connectors.base import (
+    Connector,
+    FlowSpec,
+    Selection,
+    reporting,
+    sent_result,
+)
 from tilisilta.connectors.procountor.flows.connection import test_connection
-from tilisilta.connectors.procountor.flows.invoices import SendSummary, send_invoices
+from tilisilta.connectors.procountor.flows.invoices import send_invoices
 from tilisilta.connectors.procountor.flows.payments import fetch_payments
 from tilisilta.connectors.procountor.flows.registers import fetch_customers, fetch_products
 from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import BASE_URLS, ProcountorOptions, ProcountorSecrets
-
-
-class Selection(BaseModel):
-    """Which invoices: the numbers given, or (with none) every one not yet done."""
-
-    model_config = ConfigDict(extra="forbid")
-    numbers: list[str] | None = None
 
 
 class SendParams(Selection):
@@ -31,17 +30,11 @@ class RegisterParams(BaseModel):
     bind: bool = True
 
 
-def _sent(summary: SendSummary) -> FlowResult:
-    result = result_of(summary)
-    result.counts.update({state: summary.count(state) for state in ("sent", "data_issue")})
-    return result
-
-
 FLOWS = (
     FlowSpec(
         "procountor.send_invoices",
         "send sales invoices and credit notes, exactly once",
-        reporting(send_invoices, _sent),
+        reporting(send_invoices, sent_result),
         SendParams,
         writes=True,
     ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -53,10 +52,10 @@ from tilisilta.domain.validation import (
 from tilisilta.fixes import fix
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
-from tilisilta.ledger.exchanges import exchanges_with_refs
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
 from tilisilta.ledger.planning import unsent
 from tilisilta.ledger.protocol import DeliveryRunner
+from tilisilta.ledger.sending import SendSummary
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
@@ -138,12 +137,7 @@ class InvoiceDeliverer:
             problems += accounting_problems(
                 invoice, self.catalog, create_items=self.options.create_dimension_items
             )
-        if not problems:
-            return None
-        return DataIssue(
-            message="\n".join(str(p) for p in problems),
-            problems=[p.model_dump(mode="json") for p in problems],
-        )
+        return DataIssue.of(problems)
 
     def prove_company(self) -> None:
         info = self.client.company()
@@ -267,25 +261,6 @@ class InvoiceDeliverer:
         return transport_outcome(error)
 
 
-@dataclass
-class SendLine:
-    number: str
-    state: str
-    external_id: str | None
-    message: str | None
-
-
-@dataclass
-class SendSummary:
-    lines: list[SendLine] = field(default_factory=list)
-    unknown_numbers: list[str] = field(default_factory=list)
-    already_sent: list[str] = field(default_factory=list)
-    aborted: str | None = None
-
-    def count(self, state: str) -> int:
-        return sum(1 for line in self.lines if line.state == state)
-
-
 def send_invoices(
     context: FlowContext, *, numbers: list[str] | None = None, workers: int = 4
 ) -> SendSummary:
@@ -359,14 +334,7 @@ def send_invoices(
         summary.aborted = report.aborted
     finally:
         client.close()
-    with store.session() as session:
-        handled = set()
-        for exchange, ref in exchanges_with_refs(session, exchange_ids):
-            handled.add(exchange.document_id)
-            summary.lines.append(
-                SendLine(ref, exchange.state, exchange.external_id, exchange.error)
-            )
-        summary.already_sent.extend(d.ref for d in chosen if d.id not in handled)
+    summary.collect(store, exchange_ids, chosen)
     return summary
 
 

@@ -1,0 +1,50 @@
+"""Netvisor as the hub's generic parts see it: settings, environments and flows by name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tilisilta.connectors.base import (
+    Connector,
+    FlowSpec,
+    Selection,
+    reporting,
+    sent_result,
+)
+from tilisilta.connectors.netvisor.flows.connection import test_connection
+from tilisilta.connectors.netvisor.flows.invoices import send_invoices
+from tilisilta.connectors.netvisor.flows.payments import fetch_payments
+from tilisilta.connectors.netvisor.options import BASE_URLS, NetvisorOptions, NetvisorSecrets
+
+
+class PaymentParams(Selection):
+    begin: date | None = None  # the period to read (default: since the last fetch)
+    end: date | None = None
+
+
+FLOWS = (
+    FlowSpec(
+        "netvisor.send_invoices",
+        "send sales invoices and credit notes, exactly once",
+        reporting(send_invoices, sent_result),
+        Selection,
+        writes=True,
+    ),
+    FlowSpec(
+        "netvisor.fetch_payments",
+        "fetch the payments of sent invoices",
+        reporting(fetch_payments),
+        PaymentParams,
+    ),
+)
+
+CONNECTOR = Connector(
+    kind="netvisor",
+    title="Netvisor",
+    options_model=NetvisorOptions,
+    secrets_model=NetvisorSecrets,
+    base_urls=BASE_URLS,
+    default_environment="test",
+    test_connection=test_connection,
+    flows={flow.name: flow for flow in FLOWS},
+)

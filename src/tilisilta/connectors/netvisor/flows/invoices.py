@@ -1,0 +1,209 @@
+"""Netvisor flow: sending sales invoices and credit notes, exactly once.
+
+Netvisor takes the same invoice twice without complaint, so the natural key matters: the hub
+sends its own invoice number as ``salesinvoicenumber`` and, before a first send or after a lost
+answer, looks the number up in Netvisor's sales invoice list. Requests to one Netvisor company
+never overlap (the serialization key, and a machine-wide lock in the client).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from tilisilta.clock import today
+from tilisilta.connectors.base import FlowContext
+from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.netvisor.client.api import NetvisorClient
+from tilisilta.connectors.netvisor.client.wire import NetvisorAuthFailed, NetvisorRefused, text
+from tilisilta.connectors.netvisor.errors import describe_failure, explain
+from tilisilta.connectors.netvisor.flows.connection import books_problem, open_client, serial_key
+from tilisilta.connectors.netvisor.flows.registers import NetvisorRegisters
+from tilisilta.connectors.netvisor.mapping.invoices import check_invoice, sales_invoice
+from tilisilta.connectors.netvisor.options import InvoiceStatus, NetvisorOptions
+from tilisilta.domain.documents import InvoiceKind
+from tilisilta.domain.validation import Severity, ValidationContext, validate_invoice
+from tilisilta.http.errors import RemoteError
+from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
+from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, Unknown
+from tilisilta.ledger.planning import unsent
+from tilisilta.ledger.protocol import DeliveryRunner
+from tilisilta.ledger.sending import SendSummary
+from tilisilta.store.companies import seller_of
+from tilisilta.store.documents import (
+    INVOICE,
+    all_invoices,
+    invoice_totals,
+    invoices_by_number,
+    load_invoice,
+)
+from tilisilta.store.models import Company, Document
+
+SEND_INVOICE = "netvisor.send_invoice"
+
+
+class InvoiceDeliverer:
+    operation = SEND_INVOICE
+    local_kind = INVOICE
+    remote_name = "Netvisor"
+    on_change = OnChange.DATA_ISSUE  # a booked Netvisor invoice is corrected there
+
+    def __init__(
+        self,
+        context: FlowContext,
+        client: NetvisorClient,
+        options: NetvisorOptions,
+        validation: ValidationContext,
+        registers: NetvisorRegisters,
+    ) -> None:
+        self.context = context
+        self.client = client
+        self.options = options
+        self.validation = validation
+        self.registers = registers
+        self.serialization_key: str | None = serial_key(context, options)
+
+    def check(self, document: Document) -> DataIssue | None:
+        invoice = load_invoice(document)
+        problems = [
+            p for p in validate_invoice(invoice, self.validation) if p.severity is Severity.ERROR
+        ]
+        problems += check_invoice(invoice, self.options, self.context.connection_name)
+        return DataIssue.of(problems)
+
+    def prove_company(self) -> None:
+        mismatch = books_problem(self.context, self.options)
+        if mismatch:
+            raise RunAborted(mismatch)
+
+    def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
+        """One pass over Netvisor's sales invoices of the documents' dates (500 a page)."""
+        invoices = [load_invoice(d) for d in documents]
+        wanted = {d.ref: d.id for d in documents}
+        found: dict[int, str] = {}
+        begin = min(i.invoice_date for i in invoices)
+        end = max(i.invoice_date for i in invoices)
+        for row in self.client.sales_invoices(begin=begin, end=end):
+            doc_id = wanted.get(row.number or "")
+            if doc_id is not None:  # ascending keys: the first is the original
+                found.setdefault(doc_id, row.netvisor_key)
+        self.registers.prepare(invoices)
+        return found
+
+    def changed_after_delivery(self, document: Document, external_id: str) -> str:
+        return (
+            f"changed after it was sent (Netvisor invoice key {external_id}); nothing was resent: "
+            "correct it in Netvisor or issue a credit note"
+        )
+
+    def find_existing(self, attempt: Attempt) -> str | None:
+        found = [r.netvisor_key for r in self.client.sales_invoices(number=attempt.document.ref)]
+        return min(found, key=int) if found else None
+
+    def deliver(self, attempt: Attempt) -> Outcome:
+        invoice = load_invoice(attempt.document)
+        if attempt.external_id is None:
+            self.registers.ensure(invoice)
+            element = sales_invoice(invoice, self.options)
+            xml = ET.tostring(element, encoding="unicode")
+            key = self.client.add_sales_invoice(element)
+            attempt.checkpoint(key, xml=xml, sent_at=self.context.clock.now().isoformat())
+        assert attempt.external_id is not None
+        if "number" not in attempt.progress:
+            remote = self.client.get_sales_invoice(attempt.external_id)
+            attempt.checkpoint(
+                number=text(remote, "SalesInvoiceNumber"),
+                reference=text(remote, "SalesInvoiceReferencenumber"),
+                total=text(remote, "SalesInvoiceAmount"),
+            )
+        warning = None
+        credit = invoice.kind is InvoiceKind.CREDIT_NOTE and invoice.credited_invoice_number
+        if credit and "matched" not in attempt.progress:
+            warning = self._match(attempt, str(invoice.credited_invoice_number))
+        number = attempt.progress.get("number") or "?"
+        return Delivered(
+            attempt.external_id,
+            note=f"{attempt.document.ref} is Netvisor invoice {number} "
+            f"(key {attempt.external_id}), reference {attempt.progress.get('reference') or '-'}",
+            warning=warning,
+        )
+
+    def _match(self, attempt: Attempt, credited: str) -> str | None:
+        """Credit notes are not matched by themselves (reference §3): match it to the original,
+        which Netvisor allows once both are booked (status open)."""
+        assert attempt.external_id is not None
+        if self.options.invoice_status is InvoiceStatus.UNSENT:
+            attempt.checkpoint(matched="left: unsent invoices are not booked yet")
+            return (
+                f"credit note {attempt.document.ref} is not matched to invoice {credited}: "
+                "Netvisor matches them once both are booked; match it there"
+            )
+        originals = [r.netvisor_key for r in self.client.sales_invoices(number=credited)]
+        if not originals:
+            attempt.checkpoint(matched="original not in Netvisor")
+            return f"invoice {credited}, which the credit note credits, is not in Netvisor"
+        self.client.match_credit_note(attempt.external_id, min(originals, key=int))
+        attempt.checkpoint(matched=min(originals, key=int))
+        return None
+
+    def explain(self, error: Exception) -> Outcome:
+        if isinstance(error, NetvisorAuthFailed):
+            raise RunAborted(describe_failure(error, "take the invoice")) from error
+        if isinstance(error, NetvisorRefused):
+            if error.code == "DUPLICATE_DATA":  # the number is there: look it up, then bind
+                return Unknown(f"{explain(error)}; the hub looks it up before anything else")
+            return Refused(explain(error))
+        return transport_outcome(error)
+
+
+@dataclass
+class NetvisorSendSummary(SendSummary):
+    customers_created: int = 0
+    products_created: int = 0
+
+
+def send_invoices(context: FlowContext, *, numbers: list[str] | None = None) -> NetvisorSendSummary:
+    """Send the named invoices, or all unsent ones, one request at a time, each exactly once."""
+    summary = NetvisorSendSummary()
+    store = context.store
+    client, options = open_client(context)
+    with store.session() as session:
+        everything = all_invoices(session, context.company_id)
+        if numbers:
+            chosen = invoices_by_number(session, context.company_id, numbers)
+            summary.unknown_numbers = [n for n in numbers if n not in {d.ref for d in chosen}]
+        else:
+            chosen, already = unsent(session, context.connection_id, INVOICE, everything)
+            summary.already_sent.extend(d.ref for d in already)
+        known = invoice_totals(everything)
+        seller = seller_of(session.get_one(Company, context.company_id))
+    validation = ValidationContext(today=today(context.clock), seller=seller, known_invoices=known)
+    registers = NetvisorRegisters(client, options)
+    deliverer = InvoiceDeliverer(context, client, options, validation, registers)
+    runner = DeliveryRunner(
+        store,
+        context.clock,
+        connection_id=context.connection_id,
+        deliverer=deliverer,
+        lease_seconds=context.settings.send_lease_seconds,
+        max_attempts=context.settings.max_attempts,
+    )
+    try:
+        try:
+            exchange_ids = runner.plan(chosen)
+        except RunAborted as abort:
+            summary.aborted = str(abort)
+            return summary
+        except RemoteError as exc:
+            summary.aborted = describe_failure(exc, "list the sales invoices already there")
+            return summary
+        context.planned(len(exchange_ids))
+        report = runner.run(exchange_ids, on_done=lambda _e, _s: context.advanced())
+        summary.aborted = report.aborted
+    finally:
+        client.close()
+    summary.customers_created = registers.created_customers
+    summary.products_created = registers.created_products
+    summary.collect(store, exchange_ids, chosen)
+    return summary

@@ -1,0 +1,247 @@
+"""Payments received for sent invoices, the part every accounting connector shares: which sent
+invoices to ask about, recording each payment once, and the invoice's status after it.
+
+An invoice is paid when its recorded payments reach the total of the version that was sent, as
+the accounting system computed it (kept with the sending exchange), never a later version's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tilisilta.domain.documents import InvoiceKind, Payment
+from tilisilta.ledger.binder import bound_documents, set_remote_status
+from tilisilta.ledger.exchanges import inbound, sent_progress
+from tilisilta.ledger.outcomes import State
+from tilisilta.store.documents import INVOICE, load_invoice
+from tilisilta.store.engine import Store
+from tilisilta.store.models import Document, Exchange
+from tilisilta.store.payments import recorded_payment_refs, upsert_payment
+
+PAID = "PAID"
+PARTLY_PAID = "PARTLY_PAID"
+
+
+@dataclass
+class PaymentLine:
+    """One invoice whose payments were read."""
+
+    invoice: str
+    external_id: str
+    currency: str
+    total: Decimal
+    paid: Decimal = Decimal(0)  # the sum of its recorded positive payments
+    new_payments: int = 0
+    new_amount: Decimal = Decimal(0)
+    status: str | None = None  # PAID, PARTLY_PAID, or None while nothing is paid
+    status_before: str | None = None
+
+
+@dataclass
+class PaymentFetchReport:
+    lines: list[PaymentLine] = field(default_factory=list)
+    unknown_numbers: list[str] = field(default_factory=list)  # no such invoice in the hub
+    not_sent: list[str] = field(default_factory=list)  # not sent over this connection
+    already_paid: list[str] = field(default_factory=list)  # asked for by number, paid already
+    credit_notes: list[str] = field(default_factory=list)  # the customer pays none of them
+    skipped_non_positive: int = 0  # reversals, corrections and zero events: not taken
+    unreadable: list[str] = field(default_factory=list)  # records we could not make sense of
+    calls: int = 0  # calls made to read payments
+    aborted: str | None = None
+
+    @property
+    def new_payments(self) -> int:
+        return sum(line.new_payments for line in self.lines)
+
+    @property
+    def new_amount(self) -> Decimal:
+        return sum((line.new_amount for line in self.lines), Decimal(0))
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+
+@dataclass
+class Candidate:
+    """A sent invoice whose payments are asked about."""
+
+    binding_id: int
+    document: Document
+    external_id: str
+    status: str | None
+    total: Decimal  # of the version that was sent, as the accounting system computed it
+
+
+@dataclass(frozen=True)
+class Received:
+    """One payment read for a candidate: its log note and progress beside the payment."""
+
+    ref: str  # unique per company: "<kind>:<connection id>:<remote payment id>"
+    payment: Payment
+    note: str
+    progress: dict[str, str]
+
+
+def candidates(
+    session: Session,
+    company_id: int,
+    connection_id: int,
+    send_operation: str,
+    numbers: list[str] | None,
+    report: PaymentFetchReport,
+) -> list[Candidate]:
+    """The named invoices, or every invoice sent over the connection and not yet paid; what
+    cannot be asked about is noted in ``report``."""
+    rows = bound_documents(
+        session,
+        connection_id,
+        INVOICE,
+        company_id,
+        refs=list(dict.fromkeys(numbers)) if numbers else None,
+        except_status=None if numbers else PAID,
+    )
+    sent = sent_progress(
+        session,
+        connection_id,
+        send_operation,
+        {doc.id: binding.sent_version for binding, doc in rows if binding.sent_version},
+    )
+    chosen: list[Candidate] = []
+    for binding, document in rows:
+        if document.payload.get("kind") == InvoiceKind.CREDIT_NOTE:
+            report.credit_notes.append(document.ref)
+        elif binding.remote_status == PAID:
+            report.already_paid.append(document.ref)
+        else:
+            total = sent.get(document.id, {}).get("total")
+            chosen.append(
+                Candidate(
+                    binding.id,
+                    document,
+                    binding.external_id,
+                    binding.remote_status,
+                    # A version changed after sending is not what the customer pays.
+                    _amount(total) if total is not None else load_invoice(document).total,
+                )
+            )
+    if numbers:
+        _note_unasked(session, company_id, numbers, chosen, report)
+    return chosen
+
+
+def _amount(value: object) -> Decimal:
+    return Decimal(str(value).replace(",", "."))
+
+
+def _note_unasked(
+    session: Session,
+    company_id: int,
+    numbers: list[str],
+    chosen: list[Candidate],
+    report: PaymentFetchReport,
+) -> None:
+    bound = {c.document.ref for c in chosen} | set(report.credit_notes) | set(report.already_paid)
+    known = set(
+        session.scalars(
+            select(Document.ref).where(
+                Document.company_id == company_id,
+                Document.kind == INVOICE,
+                Document.ref.in_(numbers),
+            )
+        )
+    )
+    for number in dict.fromkeys(numbers):
+        if number not in known:
+            report.unknown_numbers.append(number)
+        elif number not in bound:
+            report.not_sent.append(number)
+
+
+@dataclass(frozen=True)
+class Recorder:
+    """Records received payments for one connection of one company."""
+
+    store: Store
+    company_id: int
+    connection_id: int
+    operation: str  # of the inbound log rows, e.g. "netvisor.fetch_payment"
+
+    def record(
+        self, now: datetime, chunk: Sequence[Candidate], taken: dict[str, list[Received]]
+    ) -> list[PaymentLine]:
+        """Record the chunk's payments (``taken``: candidate external id → payments) in one
+        transaction, so a failure leaves nothing half-done; a run started at the same time
+        may record the same payment first, and the second try sees it."""
+        for last_try in (False, True):
+            try:
+                return self._record(now, chunk, taken)
+            except IntegrityError:
+                if last_try:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record(
+        self, now: datetime, chunk: Sequence[Candidate], taken: dict[str, list[Received]]
+    ) -> list[PaymentLine]:
+        company_id, connection_id = self.company_id, self.connection_id
+        lines: list[PaymentLine] = []
+        entries: list[Exchange] = []
+        changed: dict[str, list[int]] = {}  # new status → bindings
+        with self.store.session() as session:
+            refs = [r.ref for received in taken.values() for r in received]
+            recorded = recorded_payment_refs(session, company_id, refs)
+            for candidate in chunk:
+                line = PaymentLine(
+                    invoice=candidate.document.ref,
+                    external_id=candidate.external_id,
+                    currency=str(candidate.document.payload.get("currency") or "EUR"),
+                    total=candidate.total,
+                    status=candidate.status,
+                    status_before=candidate.status,
+                )
+                lines.append(line)
+                received = taken.get(candidate.external_id, [])
+                for item in received:
+                    # Every payment read is recorded by the end of this transaction, so the sum
+                    # of those read is the sum recorded.
+                    line.paid += item.payment.amount
+                    if item.ref in recorded:
+                        continue
+                    document, new = upsert_payment(session, company_id, item.ref, item.payment, now)
+                    if not new:
+                        continue
+                    recorded.add(item.ref)
+                    line.new_payments += 1
+                    line.new_amount += item.payment.amount
+                    entries.append(
+                        inbound(
+                            connection_id=connection_id,
+                            document=document,
+                            operation=self.operation,
+                            state=State.SENT,
+                            message=item.note,
+                            external_id=item.payment.external_id,
+                            now=now,
+                            progress={
+                                "invoice_external_id": candidate.external_id,
+                                **item.progress,
+                            },
+                        )
+                    )
+                if not received:
+                    continue
+                line.status = PAID if line.paid >= line.total else PARTLY_PAID
+                if line.status != candidate.status:
+                    changed.setdefault(line.status, []).append(candidate.binding_id)
+            # Added last and in bulk: one flush instead of one per payment.
+            session.add_all(entries)
+            for status, binding_ids in changed.items():
+                set_remote_status(session, binding_ids, status)
+        return lines
