@@ -16,10 +16,14 @@ from tilisilta.connectors.netvisor.client.auth import Credentials
 from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
     NetvisorRefused,
+    descend,
     node,
+    parse,
+    rows,
     text,
     tree,
 )
+from tilisilta.connectors.netvisor.mapping.purchases import purchase_invoice
 from tilisilta.connectors.netvisor.options import MacScheme
 
 RESPONSES = Path(__file__).parent.parent / "data" / "netvisor" / "heltti" / "responses"
@@ -127,3 +131,73 @@ def test_each_request_is_signed_over_the_url_as_sent(served: dict[str, str]) -> 
     tx = "X-Netvisor-Authentication-TransactionId"
     assert first.headers[tx] != second.headers[tx]
     assert first.headers["X-Netvisor-Organisation-ID"] == "0112038-9"
+
+
+def test_purchase_invoices_are_read_whole(served: dict[str, str]) -> None:
+    served["purchaseinvoicelist.nv"] = "PurchaseInvoiceList.xml"
+    served["getpurchaseinvoice.nv"] = "GetPurchaseInvoice.xml"
+    netvisor = client(served)
+    keys = netvisor.purchase_invoice_keys(begin=date(2017, 1, 1), end=date(2017, 12, 31))
+    assert keys[:2] == ["1", "2"]
+    [element] = netvisor.purchase_invoices(["1025"], attachments=True)
+    invoice = purchase_invoice(element)
+    assert (invoice.source_id, invoice.number) == ("1025", "152212")
+    assert invoice.invoice_date == date(2018, 1, 2) and invoice.due_date == date(2018, 1, 31)
+    assert invoice.total == Decimal("100.00") and invoice.currency == "EUR"
+    assert invoice.approval == "open" and invoice.payment_reference == "011234"
+    assert invoice.vendor.name == "Vendor Oy Ab" and invoice.vendor.business_id == "123456-7"
+    assert invoice.vendor.customer_number == "12345"
+    assert invoice.vendor.address.city == "Lappeenranta"
+    first = invoice.lines[0]
+    assert (first.gross_amount, first.net_amount) == (Decimal("125.25"), Decimal("102.66"))
+    assert (first.vat_rate, first.vat_code, first.account) == (Decimal(22), "KOOS", "4000")
+    assert first.product_code == "15243" and first.quantity == Decimal(10)
+    served["getpurchaseinvoice.nv"] = "GetPurchaseInvoiceNotFound.xml"
+    assert netvisor.purchase_invoices(["9"], attachments=False) == []
+    served["purchaseinvoicelist.nv"] = "PurchaseInvoiceListEmpty.xml"
+    assert netvisor.purchase_invoice_keys(begin=date(2017, 1, 1), end=date(2017, 1, 2)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "field", "value"),
+    [
+        ("AccountList.xml", ("AccountList", "CompanyDefaultAccounts"), "TradePayables", "2871"),
+        ("AccountingLedger.xml", ("Vouchers", "Voucher"), "VoucherDate", "1.1.2000"),
+        ("DimensionList.xml", ("DimensionNameList", "DimensionName"), "Name", "Hinnastoryhmä"),
+        ("GetCustomer.xml", ("Customer", "CustomerBaseInformation"), "InternalIdentifier", "MM"),
+        ("ProductList.xml", ("ProductList", "Product"), "ProductCode", "TT"),
+        (
+            "SalesInvoiceListPreinvoice.xml",
+            ("SalesInvoiceList", "SalesInvoice"),
+            "OpenSum",
+            "45,67",
+        ),
+        ("GetSalesInvoiceList.xml", ("SalesInvoices", "SalesInvoice"), "SalesInvoiceNumber", "3"),
+    ],
+)
+def test_every_other_example_reads(
+    name: str, path: tuple[str, ...], field: str, value: str
+) -> None:
+    root = parse((RESPONSES / name).read_bytes())
+    first = next(rows(root, *path))
+    assert first.get(field) == value
+
+
+@pytest.mark.parametrize("name", ["SalesInvoiceEdit.xml", "SalesInvoiceStatusUpdate.xml"])
+def test_an_edit_answers_only_ok(name: str) -> None:
+    root = parse((RESPONSES / name).read_bytes())
+    assert text(descend(root, "ResponseStatus"), "Status") == "OK"
+
+
+def test_every_example_is_covered() -> None:
+    covered = {
+        "AccountList.xml", "AccountingLedger.xml", "AuthenticationFailed.xml",
+        "CustomerList.xml", "DimensionList.xml", "GetCustomer.xml", "GetCustomerNotFound.xml",
+        "GetProduct.xml", "GetProductNotFound.xml", "GetPurchaseInvoice.xml",
+        "GetPurchaseInvoiceNotFound.xml", "GetSalesInvoice.xml", "GetSalesInvoiceList.xml",
+        "GetSalesInvoiceNotFound.xml", "ProductList.xml", "PurchaseInvoiceList.xml",
+        "PurchaseInvoiceListEmpty.xml", "SalesInvoiceCreate.xml", "SalesInvoiceEdit.xml",
+        "SalesInvoiceList.xml", "SalesInvoiceListEmpty.xml", "SalesInvoiceListPreinvoice.xml",
+        "SalesInvoiceStatusUpdate.xml", "SalesPaymentList.xml",
+    }  # fmt: skip
+    assert {p.name for p in RESPONSES.iterdir()} == covered

@@ -249,3 +249,33 @@ class Payment(Document):
     payment_date: date
     journal: JournalType = JournalType.BANK
     description: str | None = None
+
+
+class PurchaseLine(Document):
+    description: str = ""
+    product_code: str | None = None
+    quantity: Decimal = Decimal(1)
+    unit_price: Decimal | None = None  # excluding VAT, as the vendor priced it
+    vat_rate: Decimal = Decimal(0)  # percent
+    vat_code: str | None = None  # the accounting system's own code (Netvisor: KOOS, EUOS…)
+    net_amount: Decimal  # excluding VAT
+    gross_amount: Decimal  # including VAT
+    account: str | None = None  # the accounting suggestion, e.g. "4000"
+
+
+class PurchaseInvoice(Document):
+    """A vendor's invoice as the accounting system received it, to be booked in the ERP."""
+
+    source_id: NonEmpty  # the accounting system's key for it
+    number: str = ""  # the vendor's invoice number
+    invoice_date: date
+    due_date: date | None = None
+    currency: str = "EUR"
+    total: Decimal  # including VAT
+    vendor: Party
+    payment_reference: str | None = None
+    vendor_iban: str | None = None
+    description: str | None = None
+    approval: str | None = None  # e.g. "open" (in factual verification), "approved", "accepted"
+    lines: list[PurchaseLine] = Field(default_factory=list)
+    attachments: list[FileCopy] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from tilisilta.domain.documents import Invoice
 from tilisilta.store.models import Document
 
 INVOICE = "invoice"
+PURCHASE_INVOICE = "purchase_invoice"  # a vendor's invoice, from the accounting system
 
 
 class Upsert(StrEnum):

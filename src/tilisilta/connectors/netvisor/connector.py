@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import BaseModel, ConfigDict
+
 from tilisilta.connectors.base import (
     Connector,
     FlowSpec,
@@ -14,12 +16,21 @@ from tilisilta.connectors.base import (
 from tilisilta.connectors.netvisor.flows.connection import test_connection
 from tilisilta.connectors.netvisor.flows.invoices import send_invoices
 from tilisilta.connectors.netvisor.flows.payments import fetch_payments
+from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.connectors.netvisor.options import BASE_URLS, NetvisorOptions, NetvisorSecrets
 
 
 class PaymentParams(Selection):
     begin: date | None = None  # the period to read (default: since the last fetch)
     end: date | None = None
+
+
+class PurchaseParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    since: date | None = None  # default: since the last fetch, or the last 30 days
+    until: date | None = None
+    factual_verification_only: bool | None = None  # None: the connection's setting
+    attachments: bool | None = None
 
 
 FLOWS = (
@@ -29,6 +40,12 @@ FLOWS = (
         reporting(send_invoices, sent_result),
         Selection,
         writes=True,
+    ),
+    FlowSpec(
+        "netvisor.fetch_purchase_invoices",
+        "fetch purchase invoices, with their attachments",
+        reporting(fetch_purchase_invoices),
+        PurchaseParams,
     ),
     FlowSpec(
         "netvisor.fetch_payments",

@@ -242,6 +242,35 @@ class NetvisorClient:
         root = self.get("salespaymentlist.nv", params)
         return [_payment_row(r) for r in rows(root, "SalesPaymentList", "SalesPayment")]
 
+    # -- purchase invoices ----------------------------------------------------------------
+    def purchase_invoice_keys(
+        self, *, begin: date, end: date, approval: str | None = None
+    ) -> list[str]:
+        """The NetvisorKeys of purchase invoices dated in the period (``approval``: "open" is
+        in factual verification, "approved", "accepted")."""
+        params = {"begininvoicedate": begin.isoformat(), "endinvoicedate": end.isoformat()}
+        if approval:
+            params["invoicestatus"] = approval
+        root = self.get("purchaseinvoicelist.nv", params)
+        keys = [r.get("NetvisorKey") for r in rows(root, "PurchaseInvoiceList", "PurchaseInvoice")]
+        return [k for k in keys if k]
+
+    def purchase_invoices(self, keys: Sequence[str], *, attachments: bool) -> list[Element]:
+        """The invoices themselves, 500 keys a call; unknown keys are left out."""
+        found: list[Element] = []
+        for start in range(0, len(keys), PAGE):
+            params = {"netvisorkeylist": ",".join(keys[start : start + PAGE])}
+            if not attachments:
+                params["omitattachments"] = "true"
+            root = self.get("getpurchaseinvoice.nv", params)
+            found += [
+                e
+                for e in root.iter()
+                if e.tag.lower() == "purchaseinvoice"
+                and child(e, "PurchaseInvoiceNetvisorKey") is not None
+            ]
+        return found
+
 
 def _inserted(root: Element) -> str:
     key = text(descend(root, "Replies"), "InsertedDataIdentifier")
