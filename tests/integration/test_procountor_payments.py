@@ -19,15 +19,12 @@ from tests.factories import credit_note, invoice
 from tests.hub import Procountor, TestHub
 from tilisilta.cli import payments as payments_cli
 from tilisilta.cli.runtime import Runtime, console
-from tilisilta.connectors.procountor.flows.payments import (
-    FETCH_PAYMENT,
-    PaymentFetchReport,
-    fetch_payments,
-)
+from tilisilta.connectors.procountor.flows.payments import FETCH_PAYMENT, fetch_payments
 from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoice
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.domain.documents import Invoice, JournalType, Payment
 from tilisilta.http.jsonwire import encode_json
+from tilisilta.ledger.payments_in import PaymentFetchReport
 from tilisilta.sandbox.procountor import invoices as sandbox_invoices
 from tilisilta.sandbox.procountor.jsonio import loads
 from tilisilta.store import companies as repo

@@ -64,7 +64,7 @@ def demo(
         )
     _print_matches(registers.products, "products")
     console.rule("4. Send to Procountor")
-    print_send_summary(result.sent)
+    print_send_summary(result.sent, "Procountor")
     customers, products = registers.customers_sent, registers.products_sent
     console.print(
         f"Created in Procountor while sending: {customers.created} customers and "

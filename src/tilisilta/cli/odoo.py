@@ -224,6 +224,7 @@ def cycle(
     payments recorded there and register them in Odoo. Safe to run any number of times."""
     from tilisilta.cli.payments import print_fetch_report
     from tilisilta.cli.sending import print_send_summary
+    from tilisilta.connectors.registry import title_of
     from tilisilta.services.cycle import odoo_cycle
 
     rt = runtime()
@@ -232,7 +233,7 @@ def cycle(
 
     def step(done: str, result: FlowResult) -> None:
         if done == "sent":
-            print_send_summary(result.detail)
+            print_send_summary(result.detail, title_of(accounts.kind))
         elif done == "paid":
             print_fetch_report(result.detail, selected=False)
         else:

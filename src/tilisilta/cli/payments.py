@@ -9,11 +9,7 @@ from rich.table import Table
 
 from tilisilta.cli.guard import COULD_NOT_RUN, LEFT_FOR_A_PERSON
 from tilisilta.cli.runtime import Runtime, console, fail, flow_of, open_connection, runtime
-from tilisilta.connectors.procountor.flows.payments import (
-    PAID,
-    PARTLY_PAID,
-    PaymentFetchReport,
-)
+from tilisilta.ledger.payments_in import PAID, PARTLY_PAID, PaymentFetchReport
 
 fetch_app = typer.Typer(help="Read documents from a connection.", no_args_is_help=True)
 

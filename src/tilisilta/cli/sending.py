@@ -23,6 +23,7 @@ from tilisilta.cli.runtime import (
 )
 from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoices
 from tilisilta.connectors.files.mapping.invoices import UnsupportedFileType
+from tilisilta.connectors.registry import title_of
 from tilisilta.domain.validation import Severity
 from tilisilta.ledger.sending import SendSummary
 
@@ -117,17 +118,17 @@ def run_send(rt: Runtime, connection: str, numbers: list[str] | None, workers: i
     with progress:
         result = send(context, {"numbers": numbers, "workers": workers})
     summary: SendSummary = result.detail
-    print_send_summary(summary)
+    print_send_summary(summary, title_of(context.kind))
     return summary
 
 
-def print_send_summary(summary: SendSummary) -> None:
+def print_send_summary(summary: SendSummary, remote: str) -> None:
     if summary.aborted:
         console.print(f"[red]Stopped:[/red] {summary.aborted}")
     for number in summary.unknown_numbers:
         console.print(f"[red]No invoice {number} in the hub[/red]: import it first")
     if summary.lines:
-        table = Table("invoice", "result", "Procountor id", "details")
+        table = Table("invoice", "result", f"{remote} id", "details")
         for line in summary.lines:
             table.add_row(
                 line.number,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from tilisilta.clock import Clock
 from tilisilta.connectors.common import ConnectionCheck
@@ -192,6 +192,12 @@ class Selection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     numbers: list[str] | None = None
+
+
+class SendParams(Selection):
+    # Documents sent at once; a target that takes one request at a time (its deliverer's
+    # serialization key) gets them one by one whatever this says.
+    workers: int = Field(default=4, ge=1, le=16)
 
 
 def reporting(

@@ -28,7 +28,7 @@ from tilisilta.connectors.odoo.flows.reconcile import ReconcileReport
 from tilisilta.connectors.odoo.flows.registers import RegisterPull
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.connectors.procountor.flows.invoices import send_invoices
-from tilisilta.connectors.procountor.flows.payments import PaymentFetchReport, fetch_payments
+from tilisilta.connectors.procountor.flows.payments import fetch_payments
 from tilisilta.connectors.procountor.flows.registers import (
     BindResult,
     bind_party,
@@ -49,6 +49,7 @@ from tilisilta.demo.totals import (
     odoo_totals,
     procountor_totals,
 )
+from tilisilta.ledger.payments_in import PaymentFetchReport
 from tilisilta.ledger.sending import SendSummary
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.odoo import OdooSandbox

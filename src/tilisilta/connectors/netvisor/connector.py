@@ -10,12 +10,14 @@ from tilisilta.connectors.base import (
     Connector,
     FlowSpec,
     Selection,
+    SendParams,
     reporting,
     sent_result,
 )
 from tilisilta.connectors.netvisor.flows.connection import test_connection
 from tilisilta.connectors.netvisor.flows.invoices import send_invoices
 from tilisilta.connectors.netvisor.flows.payments import fetch_payments
+from tilisilta.connectors.netvisor.flows.products import send_products
 from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.connectors.netvisor.options import BASE_URLS, NetvisorOptions, NetvisorSecrets
 
@@ -33,12 +35,24 @@ class PurchaseParams(BaseModel):
     attachments: bool | None = None
 
 
+class ProductParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    codes: list[str]
+
+
 FLOWS = (
     FlowSpec(
         "netvisor.send_invoices",
         "send sales invoices and credit notes, exactly once",
         reporting(send_invoices, sent_result),
-        Selection,
+        SendParams,
+        writes=True,
+    ),
+    FlowSpec(
+        "netvisor.send_products",
+        "send selected products",
+        reporting(send_products),
+        ProductParams,
         writes=True,
     ),
     FlowSpec(
@@ -64,4 +78,5 @@ CONNECTOR = Connector(
     default_environment="test",
     test_connection=test_connection,
     flows={flow.name: flow for flow in FLOWS},
+    commands="tilisilta.cli.netvisor:netvisor_app",
 )

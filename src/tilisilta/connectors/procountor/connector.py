@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from tilisilta.connectors.base import (
     Connector,
     FlowSpec,
     Selection,
+    SendParams,
     reporting,
     sent_result,
 )
@@ -17,10 +18,6 @@ from tilisilta.connectors.procountor.flows.payments import fetch_payments
 from tilisilta.connectors.procountor.flows.registers import fetch_customers, fetch_products
 from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import BASE_URLS, ProcountorOptions, ProcountorSecrets
-
-
-class SendParams(Selection):
-    workers: int = Field(default=4, ge=1, le=16)  # invoices sent at once
 
 
 class RegisterParams(BaseModel):

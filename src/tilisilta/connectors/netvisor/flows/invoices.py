@@ -163,7 +163,9 @@ class NetvisorSendSummary(SendSummary):
     products_created: int = 0
 
 
-def send_invoices(context: FlowContext, *, numbers: list[str] | None = None) -> NetvisorSendSummary:
+def send_invoices(
+    context: FlowContext, *, numbers: list[str] | None = None, workers: int = 1
+) -> NetvisorSendSummary:
     """Send the named invoices, or all unsent ones, one request at a time, each exactly once."""
     summary = NetvisorSendSummary()
     store = context.store
@@ -199,7 +201,9 @@ def send_invoices(context: FlowContext, *, numbers: list[str] | None = None) -> 
             summary.aborted = describe_failure(exc, "list the sales invoices already there")
             return summary
         context.planned(len(exchange_ids))
-        report = runner.run(exchange_ids, on_done=lambda _e, _s: context.advanced())
+        report = runner.run(
+            exchange_ids, workers=workers, on_done=lambda _e, _s: context.advanced()
+        )
         summary.aborted = report.aborted
     finally:
         client.close()
