@@ -69,6 +69,7 @@ def test_connect_pull_and_write_payments_back_from_the_command_line(
     setup = runner.invoke(app, ["odoo", "setup", "erp"], env={"COLUMNS": "200"})
     assert setup.exit_code == 0, setup.output
     assert "eu_goods" in setup.output and "not mapped" in setup.output
+    assert "Weight, 1000 × kg" in setup.output and "TNE" in setup.output  # Odoo 18's "t"
 
     reg, seed = sandbox.registry, creds.seed
     moves = [make_invoice(reg, seed, seed.customers["aalto"], [("coffee", n)]) for n in (1, 2)]

@@ -260,6 +260,9 @@ def test_setup_shows_how_each_tax_and_unit_is_read_and_a_mapping_settles_one(
     assert before["0 % rakentamispalvelut"] == "domestic_reverse_charge"
     assert before["0 %"] is None  # a plain 0 % tax: the hub cannot tell what it is
     assert before["Hours"] == "HUR" and before["kg"] == "KGM"
+    assert before["t"] == "TNE" and before["Days"] == "DAY"  # Odoo's tonne; its 8-hour day
+    [tonne] = [line for line in hub.run("odoo", read_setup).units if line.name == "t"]
+    assert tonne.detail == "Weight, 1000 × kg"
     with hub.store.session() as session:
         connection = repo.find_connection(session, "odoo")
         tax_id = str(odoo.seed.taxes["sale_0"])

@@ -148,9 +148,9 @@ def setup(name: str) -> None:
     for line in found.fiscal_positions:
         positions.add_row(str(line.odoo_id), line.name, line.detail)
     console.print(positions)
-    units = Table("Odoo id", "unit", "UN/ECE code")
+    units = Table("Odoo id", "unit", "what it is in Odoo", "UN/ECE code")
     for line in found.units:
-        units.add_row(str(line.odoo_id), line.name, line.reads_as or unmapped)
+        units.add_row(str(line.odoo_id), line.name, line.detail, line.reads_as or unmapped)
     console.print(units)
     if found.unmapped:
         console.print(

@@ -32,6 +32,8 @@ REC20_CODES: frozenset[str] = frozenset(
         "KGM",
         "DTN",
         "TNE",
+        "LBR",  # pound
+        "ONZ",  # ounce
         # length
         "MMT",
         "CMT",
@@ -39,11 +41,16 @@ REC20_CODES: frozenset[str] = frozenset(
         "MTR",
         "KMT",
         "LM",  # linear metre
+        "INH",  # inch
+        "FOT",  # foot
+        "YRD",  # yard
+        "SMI",  # mile (statute mile)
         # area and volume
         "CMK",
         "DMK",
         "MTK",
         "KMK",
+        "FTK",  # square foot
         "MLT",
         "CLT",
         "DLT",
@@ -52,6 +59,10 @@ REC20_CODES: frozenset[str] = frozenset(
         "CMQ",
         "DMQ",
         "MTQ",
+        "INQ",  # cubic inch
+        "FTQ",  # cubic foot
+        "OZA",  # fluid ounce (US)
+        "GLL",  # gallon (US)
         # energy and power
         "WHR",
         "KWH",

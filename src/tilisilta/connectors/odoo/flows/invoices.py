@@ -1,8 +1,8 @@
 """Odoo flow: pulling posted customer invoices and credit notes into the hub.
 
 Each page of changed moves is read with everything its mapping needs in a few bulk calls (rows,
-partners, products, credited invoices, PDFs), stored as canonical invoices bound to their Odoo
-ids, and committed together with the cursor: a pull that stops half-way resumes where it was.
+partners, products, units, credited invoices, PDFs), stored as canonical invoices bound to their
+Odoo ids, and committed together with the cursor: a pull that stops half-way resumes where it was.
 A move that cannot be mapped is kept as it was read, with a data issue saying what to fix in Odoo.
 """
 
@@ -21,6 +21,7 @@ from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.pulling import pull_changes
+from tilisilta.connectors.odoo.flows.units import UnitReader
 from tilisilta.connectors.odoo.mapping.raw import RawRecord
 from tilisilta.connectors.odoo.mapping.records import (
     INVOICE_TYPES,
@@ -113,7 +114,7 @@ def pull_invoices(context: FlowContext) -> PullReport:
     ]
     try:
         catalog = read_catalog(client, options)
-
+        units = UnitReader(client, odoo_context)
         fields = client.available(MOVE_MODEL, MOVE_FIELDS)
 
         def prepare(stamps: list[dict[str, Any]]) -> tuple[list[MoveRecords], Catalog]:
@@ -126,7 +127,8 @@ def pull_invoices(context: FlowContext) -> PullReport:
             report.unchanged += len(ours) - len(fresh)
             moves = client.read(MOVE_MODEL, fresh, fields, context=odoo_context)
             bundles, products = read_bundles(client, options, moves, odoo_context)
-            return bundles, replace(catalog, products=products)
+            uom_ids = [m2o_id(line.get("product_uom_id")) or 0 for b in bundles for line in b.lines]
+            return bundles, replace(catalog, products=products, odoo_units=units.read(uom_ids))
 
         def keep(session: Session, page: tuple[list[MoveRecords], Catalog]) -> None:
             bundles, page_catalog = page

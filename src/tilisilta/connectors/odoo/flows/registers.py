@@ -20,11 +20,12 @@ from tilisilta.connectors.odoo.client.errors import describe
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import PARTNER_FIELDS
 from tilisilta.connectors.odoo.flows.pulling import pull_changes
-from tilisilta.connectors.odoo.mapping.records import decimal, m2o_name, text, to_party
+from tilisilta.connectors.odoo.flows.units import UnitReader
+from tilisilta.connectors.odoo.mapping.records import decimal, m2o_id, m2o_name, text, to_party
+from tilisilta.connectors.odoo.mapping.units import OdooUnit, rec20_code
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.domain.documents import Document as Canonical
 from tilisilta.domain.documents import Product
-from tilisilta.domain.units import unit_code
 from tilisilta.http.errors import RemoteError
 from tilisilta.store.documents import Upsert
 from tilisilta.store.models import Document
@@ -56,7 +57,7 @@ def pull_partners(context: FlowContext) -> RegisterPull:
         ]
         return "res.partner", domain, client.available("res.partner", PARTNER_FIELDS)
 
-    return _pull(context, read, to_party, upsert_party)
+    return _pull(context, read, lambda row, found: to_party(row, found.countries), upsert_party)
 
 
 def pull_products(context: FlowContext) -> RegisterPull:
@@ -72,7 +73,7 @@ def pull_products(context: FlowContext) -> RegisterPull:
         ]
         return "product.product", domain, client.available("product.product", PRODUCT_FIELDS)
 
-    def keep(record: Mapping[str, Any], countries: Mapping[int, str]) -> Product:
+    def keep(record: Mapping[str, Any], found: Lookups) -> Product:
         code = text(record.get("default_code"))
         if code is None:
             raise LookupError(
@@ -80,14 +81,24 @@ def pull_products(context: FlowContext) -> RegisterPull:
                 "reference: give it one in Odoo to have it in the hub"
             )
         unit_name = m2o_name(record.get("uom_id")) or "Units"
+        unit = found.units.get(m2o_id(record.get("uom_id")) or 0) or OdooUnit(0, unit_name)
         return Product(
             code=code,
             name=text(record.get("name")) or code,
-            unit=unit_code(unit_name) or "C62",
+            unit=found.unit_map.get(unit_name) or rec20_code(unit) or "C62",
             unit_price=decimal(record.get("lst_price")),
         )
 
-    return _pull(context, read, keep, upsert_product)
+    return _pull(context, read, keep, upsert_product, unit_field="uom_id")
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the records of one page are mapped with."""
+
+    countries: Mapping[int, str]  # id → ISO code
+    units: Mapping[int, OdooUnit] = field(default_factory=dict)  # the page's units
+    unit_map: Mapping[str, str] = field(default_factory=dict)  # the person's unit mapping
 
 
 Reader = Callable[[OdooClient, OdooOptions], tuple[str, list[Any], list[str]]]
@@ -97,9 +108,11 @@ T = TypeVar("T", bound=Canonical)
 def _pull(
     context: FlowContext,
     read: Reader,
-    keep: Callable[[Mapping[str, Any], Mapping[int, str]], T],
+    keep: Callable[[Mapping[str, Any], Lookups], T],
     upsert: Callable[[Session, int, T, datetime], tuple[Document, Upsert]],
+    unit_field: str | None = None,
 ) -> RegisterPull:
+    """With ``unit_field``, each page's units are read in one call for ``keep``."""
     clock, company_id = context.clock, context.company_id
     client, options = open_client(context)
     report = RegisterPull()
@@ -111,11 +124,19 @@ def _pull(
                 "res.country", [], ["code"], context=company_context(options)
             )
         }
+        units = UnitReader(client, company_context(options))
 
-        def store_page(session: Session, rows: list[dict[str, Any]]) -> None:
+        def prepare(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Lookups]:
+            if unit_field is None:
+                return rows, Lookups(countries)
+            ids = [m2o_id(row.get(unit_field)) or 0 for row in rows]
+            return rows, Lookups(countries, units.read(ids), options.units)
+
+        def store_page(session: Session, page: tuple[list[dict[str, Any]], Lookups]) -> None:
+            rows, found = page
             for row in rows:
                 try:
-                    record = keep(row, countries)
+                    record = keep(row, found)
                 except LookupError as exc:
                     report.skipped.append(str(exc))
                     continue
@@ -134,7 +155,7 @@ def _pull(
             model,
             domain,
             fields,
-            prepare=lambda rows: rows,
+            prepare=prepare,
             keep=store_page,
         )
     except RemoteError as exc:

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import read_catalog
-from tilisilta.connectors.odoo.mapping.records import m2o_name, tax_treatment, text
-from tilisilta.domain.units import unit_code
+from tilisilta.connectors.odoo.flows.units import UnitReader
+from tilisilta.connectors.odoo.mapping.records import m2o_name, tax_treatment
+from tilisilta.connectors.odoo.mapping.units import rec20_code
 
 
 @dataclass(frozen=True)
 class SetupLine:
     odoo_id: int
     name: str
-    detail: str  # rate, country, …
+    detail: str  # rate, country, a unit's category and ratio, …
     reads_as: str | None  # the hub's treatment or unit code; None when it cannot tell
 
 
@@ -61,10 +62,9 @@ def read_setup(context: FlowContext) -> OdooSetup:
             setup.fiscal_positions.append(
                 SetupLine(int(position["id"]), str(position["name"]), f"{where}, {auto}", None)
             )
-        for unit in client.search_read("uom.uom", [], ["name"], context=odoo_context, order="id"):
-            unit_name = text(unit.get("name")) or ""
-            code = options.units.get(unit_name) or unit_code(unit_name)
-            setup.units.append(SetupLine(int(unit["id"]), unit_name, "", code))
+        for unit_id, unit in UnitReader(client, odoo_context).read_all().items():
+            code = options.units.get(unit.name) or rec20_code(unit)
+            setup.units.append(SetupLine(unit_id, unit.name, unit.says, code))
     finally:
         client.close()
     return setup

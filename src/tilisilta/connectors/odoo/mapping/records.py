@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tilisilta.connectors.odoo.mapping.units import OdooUnit, rec20_code
 from tilisilta.domain.documents import (
     Address,
     FileCopy,
@@ -25,7 +26,6 @@ from tilisilta.domain.documents import (
 from tilisilta.domain.identifiers import business_id_error, normalize_business_id
 from tilisilta.domain.money import round_money
 from tilisilta.domain.references import reference_error
-from tilisilta.domain.units import unit_code
 from tilisilta.fixes import fix
 
 INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -61,6 +61,7 @@ class Catalog:
     products: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     tax_treatments: Mapping[str, VatTreatment] = field(default_factory=dict)  # tax id → override
     units: Mapping[str, str] = field(default_factory=dict)  # Odoo unit name → Rec 20 code
+    odoo_units: Mapping[int, OdooUnit] = field(default_factory=dict)  # uom id → what Odoo says
 
 
 def decimal(value: Any) -> Decimal:
@@ -196,10 +197,13 @@ def to_line(
         problems.append(f"{where}: {exc}")
         return None, problems
     unit_name = m2o_name(line.get("product_uom_id")) or "Units"
-    unit = catalog.units.get(unit_name) or unit_code(unit_name)
+    # The person's mapping first, then what Odoo says the unit is (the name only when unread).
+    odoo_unit = catalog.odoo_units.get(m2o_id(line.get("product_uom_id")) or 0)
+    unit = catalog.units.get(unit_name) or rec20_code(odoo_unit or OdooUnit(0, unit_name))
     if unit is None:
+        says = f" ({odoo_unit.says})" if odoo_unit and odoo_unit.says else ""
         problems.append(
-            f"{where}: unit {unit_name!r} has no UN/ECE code; map it with "
+            f"{where}: unit {unit_name!r}{says} has no UN/ECE code; map it with "
             f"{fix('odoo.unit_map', unit=unit_name)}"
         )
         return None, problems

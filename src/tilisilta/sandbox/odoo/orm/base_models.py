@@ -231,22 +231,52 @@ class UomUom(Model):
         factor = float(self.row(rid).get("factor") or 1.0)
         return 1.0 / factor if factor else 0.0
 
+    def get_ratio(self, rid: int) -> float:
+        """16-18: the ratio as the form shows it, always >= 1 for the shipped units."""
+        row = self.row(rid)
+        if row.get("uom_type") == "reference":
+            return 1.0
+        return self.get_factor_inv(rid) if row.get("uom_type") == "bigger" else float(row["factor"])
+
+    def prepare_create(self, vals: dict[str, Any]) -> dict[str, Any]:
+        return self._factor_from_inverse(vals)
+
+    def prepare_write(self, ids: list[int], vals: dict[str, Any]) -> dict[str, Any]:
+        return self._factor_from_inverse(vals)
+
+    def _factor_from_inverse(self, vals: dict[str, Any]) -> dict[str, Any]:
+        # 16-18 take a bigger unit's size as factor_inv and store its inverse
+        if self.version <= 18 and "factor_inv" in vals:
+            inverse = float(vals.pop("factor_inv") or 0.0)
+            vals["factor"] = 1.0 / inverse if inverse else 0.0
+        return vals
+
     def recompute(self, ids: list[int]) -> None:
         if self.version < 19:
             return
-        for rid in ids:
-            # 19: the absolute factor follows the chain of reference units
+        # 19: factor is the absolute quantity (the relative factors multiplied up to the root),
+        # so a changed unit changes every unit below it too
+        todo = set(ids)
+        index = self.env.registry.o2m_index(self.name, "relative_uom_id")
+        frontier = set(ids)
+        while frontier:
+            frontier = {c for p in frontier for c in index.get(p, [])} - todo
+            todo |= frontier
+        for rid in sorted(todo):
             factor = 1.0
-            seen: set[int] = set()
+            path: list[int] = []
             current: int | None = rid
-            while current is not None and current not in seen:
-                seen.add(current)
+            while current is not None and current not in path:
+                path.insert(0, current)
                 row = self.row(current)
                 factor *= float(row.get("relative_factor") or 1.0)
                 current = row.get("relative_uom_id")
-            self.set_values(
-                rid, {"factor": 1.0 / factor if factor else 0.0, "rounding": 0.01}, touch=False
-            )
+            values = {
+                "factor": factor,
+                "rounding": 0.01,
+                "parent_path": "".join(f"{node}/" for node in path),
+            }
+            self.set_values(rid, values, touch=False)
 
 
 @model_class("product.category")

@@ -30,6 +30,7 @@ _PROFILES: list[tuple[Callable[[int], ModelSpec], int, int]] = [
     (B.product_template, 16, 99),
     (B.product_product, 16, 99),
     (B.ir_attachment, 16, 99),
+    (B.ir_model_data, 16, 99),
     (T.ir_sequence, 16, 99),
     (A.account_account, 16, 99),
     (A.account_tax_group, 16, 99),

@@ -371,7 +371,9 @@ def uom_category(v: int) -> ModelSpec:
 
 def uom_uom(v: int) -> ModelSpec:
     fields: dict[str, F.Field] = {
-        "name": F.char("Unit of Measure", required=True, translate=True),
+        "name": F.char(
+            "Unit of Measure" if v <= 18 else "Unit Name", required=True, translate=True
+        ),
         "active": F.boolean("Active", default=True),
         "factor": F.float_("Ratio", default=1.0, required=True),
         "rounding": F.float_("Rounding Precision", default=0.01, required=True),
@@ -391,15 +393,38 @@ def uom_uom(v: int) -> ModelSpec:
             default="reference",
             required=True,
         )
-        order = "factor DESC, id"
-    else:
-        fields["relative_factor"] = F.float_("Contains", default=1.0, required=True)
-        fields["relative_uom_id"] = F.many2one("uom.uom", "Reference Unit", ondelete="cascade")
-        fields["factor"] = F.computed("float", "Absolute Quantity")
-        fields["rounding"] = F.computed("float", "Rounding Precision")
-        fields["sequence"] = F.integer("Sequence", default=0)
-        order = "sequence, relative_uom_id, id"
-    return ModelSpec("uom.uom", "Product Unit of Measure", fields, order=order)
+        fields["ratio"] = F.computed("float", "Combined Ratio", store=False)
+        return ModelSpec("uom.uom", "Product Unit of Measure", fields, order="factor DESC, id")
+    fields["relative_factor"] = F.float_("Contains", default=1.0, required=True)
+    fields["relative_uom_id"] = F.many2one("uom.uom", "Reference Unit", ondelete="cascade")
+    fields["related_uom_ids"] = F.one2many("uom.uom", "relative_uom_id", "Related UoMs")
+    fields["factor"] = F.computed("float", "Absolute Quantity")
+    fields["rounding"] = F.computed("float", "Rounding Precision")
+    fields["sequence"] = F.integer("Sequence", default=0)
+    fields["parent_path"] = F.char("Parent Path")
+    return ModelSpec(
+        "uom.uom",
+        "Product Unit of Measure",
+        fields,
+        order="sequence, relative_uom_id, id",
+        parent_name="relative_uom_id",  # 19 keeps the units as a tree (parent_of works)
+    )
+
+
+def ir_model_data(v: int) -> ModelSpec:
+    """External ids; the sandbox holds those of the shipped units (and 16-18 categories)."""
+    return ModelSpec(
+        "ir.model.data",
+        "Model Data",
+        {
+            "name": F.char("External Identifier", required=True),
+            "module": F.char("Module", required=True, default=""),
+            "model": F.char("Model Name", required=True),
+            "res_id": F.integer("Record ID"),
+            "noupdate": F.boolean("Non Updatable", default=False),
+        },
+        order="module, model, name",
+    )
 
 
 def product_category(v: int) -> ModelSpec:

@@ -1,5 +1,5 @@
-"""Data every sandbox database starts with (``install_base_data``: countries, currencies, units,
-the first company, OdooBot and the administrator) and a complete Finnish company
+"""Data every sandbox database starts with (``install_base_data``: countries, currencies, units
+(``uom_data``), the first company, OdooBot and the administrator) and a complete Finnish company
 (``seed_finnish_company``: chart of accounts, VAT taxes, fiscal positions, journals, payment
 terms, customers, vendors, products, a warehouse and a carrier)."""
 
@@ -12,6 +12,7 @@ from stdnum import ean, iban
 from stdnum.fi import ytunnus
 
 from .env import SUPERUSER_ID, Env
+from .uom_data import install_uoms, uom_ids
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -42,21 +43,6 @@ CURRENCIES = [
 
 #: units of each currency per euro (shared rates, from 2025-01-01)
 RATES = {"USD": 1.08, "SEK": 11.3, "NOK": 11.6, "DKK": 7.46, "GBP": 0.85}
-
-#: (key, name, category, uom_type, factor) - the reference unit of a category has factor 1
-UOMS = [
-    ("units", "Units", "Unit", "reference", 1.0),
-    ("dozens", "Dozens", "Unit", "bigger", 1 / 12),
-    ("kg", "kg", "Weight", "reference", 1.0),
-    ("g", "g", "Weight", "smaller", 1000.0),
-    ("t", "t", "Weight", "bigger", 0.001),
-    ("days", "Days", "Working Time", "reference", 1.0),
-    ("hours", "Hours", "Working Time", "smaller", 8.0),
-    ("m", "m", "Length / Distance", "reference", 1.0),
-    ("km", "km", "Length / Distance", "bigger", 0.001),
-    ("litre", "L", "Volume", "reference", 1.0),
-    ("m3", "m³", "Volume", "bigger", 0.001),
-]
 
 
 def install_base_data(registry: Registry) -> None:
@@ -129,7 +115,7 @@ def install_base_data(registry: Registry) -> None:
         ]
     )
     registry.set_password(2, "admin")
-    _install_uoms(env)
+    install_uoms(env)
     env["product.category"].create_records([{"name": "All"}])
     sequences = env["ir.sequence"]
     sequences.create_records(
@@ -152,37 +138,6 @@ def install_base_data(registry: Registry) -> None:
             {"name": "Customers", "usage": "customer", "location_id": partners_view},
         ]
     )
-
-
-def _install_uoms(env: Env) -> None:
-    uoms = env["uom.uom"]
-    if env.version <= 18:
-        categories: dict[str, int] = {}
-        for _, _, category, _, _ in UOMS:
-            if category not in categories:
-                categories[category] = env["uom.category"].create_records([{"name": category}])[0]
-        for _, name, category, kind, factor in UOMS:
-            uoms.create_records(
-                [
-                    {
-                        "name": name,
-                        "category_id": categories[category],
-                        "uom_type": kind,
-                        "factor": factor,
-                        "rounding": 0.01 if kind != "reference" or category != "Unit" else 1.0,
-                    }
-                ]
-            )
-        return
-    references: dict[str, int] = {}
-    for _, name, category, kind, factor in UOMS:
-        vals: dict[str, Any] = {"name": name, "relative_factor": 1.0}
-        if kind != "reference":
-            vals["relative_factor"] = 1.0 / factor
-            vals["relative_uom_id"] = references[category]
-        rid = uoms.create_records([vals])[0]
-        if kind == "reference":
-            references[category] = rid
 
 
 # ---- the Finnish company -----------------------------------------------------------------------
@@ -450,12 +405,7 @@ class _Seeder:
     # ---- pieces ------------------------------------------------------------------------------
 
     def _uoms(self) -> dict[str, int]:
-        uoms = self.env["uom.uom"]
-        out: dict[str, int] = {}
-        for key, name, *_ in UOMS:
-            found = uoms.search_ids([("name", "=", name)], active_test=False)
-            out[key] = found[0]
-        return out
+        return uom_ids(self.env)
 
     def _accounts(self, info: SeedInfo) -> None:
         for key, code, name, kind, reconcile in ACCOUNTS:
