@@ -13,33 +13,39 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.ledger.binder import bind_sent, binding_of, bindings_of, local_ids_of
 from tilisilta.ledger.deliverer import Deliverer, OnChange
 from tilisilta.ledger.outcomes import Category, State
-from tilisilta.store.models import Document, Exchange
+from tilisilta.store.models import Binding, Document, Exchange
 
 
 def unsent(
-    session: Session, connection_id: int, local_kind: str, documents: Sequence[Document]
-) -> tuple[list[Document], list[Document]]:
-    """The documents to send over the connection (never sent, or changed since they were sent)
-    and those already sent as they are, in the order given."""
-    sent_hashes = {
-        local_id: binding.sent_hash
-        for local_id, binding in bindings_of(session, connection_id, local_kind).items()
-    }
-    chosen: list[Document] = []
-    already_sent: list[Document] = []
-    for document in documents:
-        if sent_hashes.get(document.id, "") == document.content_hash:
-            already_sent.append(document)
-        else:
-            chosen.append(document)
-    return chosen, already_sent
+    session: Session, connection_id: int, company_id: int, local_kind: str
+) -> tuple[list[Document], list[str]]:
+    """The company's documents of a kind to send over the connection (never sent, or changed
+    since they were sent), in the order they came, and the refs of those sent as they are.
+    One query on the bindings, whatever the store holds besides."""
+    bound = and_(
+        Binding.connection_id == connection_id,
+        Binding.local_kind == local_kind,
+        Binding.local_id == Document.id,
+    )
+    mine = and_(Document.company_id == company_id, Document.kind == local_kind)
+    as_sent = Binding.sent_hash == Document.content_hash
+    chosen = session.scalars(
+        select(Document)
+        .outerjoin(Binding, bound)
+        .where(mine, or_(Binding.id.is_(None), Binding.sent_hash.is_(None), ~as_sent))
+        .order_by(Document.id)
+    ).all()
+    sent = session.scalars(
+        select(Document.ref).join(Binding, bound).where(mine, as_sent).order_by(Document.id)
+    ).all()
+    return list(chosen), list(sent)
 
 
 def first_sends(

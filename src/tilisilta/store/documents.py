@@ -85,7 +85,27 @@ def invoice_totals(documents: Iterable[Document]) -> dict[str, Decimal]:
     return {inv.number: inv.total for inv in map(load_invoice, documents)}
 
 
+def credited_totals(
+    session: Session, company_id: int, invoices: Iterable[Invoice | Document]
+) -> dict[str, Decimal]:
+    """The totals of the invoices these credit notes credit, read by number: checking a credit
+    note needs its original, not the whole store."""
+    numbers = set()
+    for item in invoices:
+        credited = (
+            item.payload.get("credited_invoice_number")
+            if isinstance(item, Document)
+            else item.credited_invoice_number
+        )
+        if credited:
+            numbers.add(str(credited))
+    if not numbers:
+        return {}
+    return invoice_totals(invoices_by_number(session, company_id, sorted(numbers)))
+
+
 def all_invoices(session: Session, company_id: int) -> list[Document]:
+    """Every invoice of the company (for reports and tests; a run reads only what it needs)."""
     return list(
         session.scalars(
             select(Document)

@@ -16,7 +16,7 @@ from tilisilta.domain.validation import (
     validate_invoice,
 )
 from tilisilta.store.companies import find_company, seller_of
-from tilisilta.store.documents import Upsert, all_invoices, invoice_totals, upsert_invoice
+from tilisilta.store.documents import Upsert, credited_totals, upsert_invoice
 from tilisilta.store.engine import Store
 
 
@@ -48,7 +48,7 @@ def import_invoices(store: Store, clock: Clock, *, company: str, path: Path) -> 
     now = clock.now()
     with store.session() as session:
         owner = find_company(session, company)
-        known = invoice_totals(all_invoices(session, owner.id))
+        known = credited_totals(session, owner.id, parsed.invoices)
         computable: list[Invoice] = []
         for invoice in parsed.invoices:
             try:

@@ -33,8 +33,7 @@ from tilisilta.ledger.sending import SendSummary
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
-    all_invoices,
-    invoice_totals,
+    credited_totals,
     invoices_by_number,
     load_invoice,
 )
@@ -171,14 +170,13 @@ def send_invoices(
     store = context.store
     client, options = open_client(context)
     with store.session() as session:
-        everything = all_invoices(session, context.company_id)
         if numbers:
             chosen = invoices_by_number(session, context.company_id, numbers)
             summary.unknown_numbers = [n for n in numbers if n not in {d.ref for d in chosen}]
         else:
-            chosen, already = unsent(session, context.connection_id, INVOICE, everything)
-            summary.already_sent.extend(d.ref for d in already)
-        known = invoice_totals(everything)
+            chosen, already = unsent(session, context.connection_id, context.company_id, INVOICE)
+            summary.already_sent.extend(already)
+        known = credited_totals(session, context.company_id, chosen)
         seller = seller_of(session.get_one(Company, context.company_id))
     validation = ValidationContext(today=today(context.clock), seller=seller, known_invoices=known)
     registers = NetvisorRegisters(client, options)

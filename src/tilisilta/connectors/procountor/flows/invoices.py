@@ -59,8 +59,7 @@ from tilisilta.ledger.sending import SendSummary
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
-    all_invoices,
-    invoice_totals,
+    credited_totals,
     invoices_by_number,
     load_invoice,
 )
@@ -271,16 +270,15 @@ def send_invoices(
     client, options = open_client(context)
     with store.session() as session:
         vat = load_vat_settings(session, connection_id)
-        everything = all_invoices(session, context.company_id)
         if numbers:
             chosen = invoices_by_number(session, context.company_id, numbers)
             found = {d.ref for d in chosen}
             summary.unknown_numbers = [n for n in numbers if n not in found]
         else:
             # Never sent, or changed since (the plan reports the latter).
-            chosen, already_sent = unsent(session, connection_id, INVOICE, everything)
-            summary.already_sent.extend(d.ref for d in already_sent)
-        known = invoice_totals(everything)
+            chosen, already_sent = unsent(session, connection_id, context.company_id, INVOICE)
+            summary.already_sent.extend(already_sent)
+        known = credited_totals(session, context.company_id, chosen)
         seller = seller_of(session.get_one(Company, context.company_id))
     try:
         try:
