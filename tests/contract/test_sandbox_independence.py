@@ -80,6 +80,7 @@ def test_the_walk_sees_every_sandbox() -> None:
     modules = {_module_name(p) for p in SANDBOX_DIR.rglob("*.py")}
     assert "tilisilta.sandbox.common.references" in modules
     assert "tilisilta.sandbox.procountor.validation" in modules
+    assert "tilisilta.sandbox.netvisor.auth" in modules
     assert len(modules) > 20
 
 

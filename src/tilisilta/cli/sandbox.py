@@ -34,3 +34,15 @@ def serve_odoo(
     from tilisilta.sandbox.odoo import serve
 
     serve(host=host, port=port, version=version, seed=seed)
+
+
+@serve_app.command("netvisor")
+def serve_netvisor(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: int = 8766,
+    seed: int = 0,
+) -> None:
+    """Serve the Netvisor sandbox, with a demo company and API keys, until interrupted."""
+    from tilisilta.sandbox.netvisor import serve
+
+    serve(host=host, port=port, seed=seed)
