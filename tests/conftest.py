@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.hub import Procountor, TestHub, open_procountor
+from tests.hub import Netvisor, Procountor, TestHub, open_netvisor, open_procountor
 from tilisilta.clock import ManualClock
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
@@ -90,6 +90,13 @@ def procountor(clock: ManualClock) -> Iterator[Procountor]:
     procountor = open_procountor(clock)
     yield procountor
     procountor.transport.close()
+
+
+@pytest.fixture
+def netvisor(clock: ManualClock) -> Iterator[Netvisor]:
+    netvisor = open_netvisor(clock)
+    yield netvisor
+    netvisor.transport.close()
 
 
 @pytest.fixture

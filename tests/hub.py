@@ -23,6 +23,7 @@ from tilisilta.clock import Clock, ManualClock
 from tilisilta.connectors import registry
 from tilisilta.connectors.base import FlowContext, Progress
 from tilisilta.connectors.files.flows.invoices import ImportReport, import_invoices
+from tilisilta.connectors.netvisor.options import NetvisorOptions
 from tilisilta.connectors.odoo.flows.invoices import PullReport, pull_invoices
 from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
 from tilisilta.connectors.odoo.options import OdooOptions
@@ -31,6 +32,8 @@ from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.crypto import SecretBox
 from tilisilta.ledger.sending import SendSummary
 from tilisilta.sandbox.common.transport import SyncASGITransport
+from tilisilta.sandbox.netvisor import NetvisorSandbox
+from tilisilta.sandbox.netvisor.state import Company as NetvisorCompany
 from tilisilta.sandbox.odoo import OdooSandbox
 from tilisilta.sandbox.odoo.orm import SeedInfo
 from tilisilta.sandbox.odoo.orm.scenarios import make_invoice
@@ -40,7 +43,7 @@ from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.engine import Store
 
-HUB_COMPANY = "2077474-0"  # both sandboxes' demo companies have this business ID
+HUB_COMPANY = "2077474-0"  # every sandbox's demo company has this business ID
 R = TypeVar("R")
 
 
@@ -65,6 +68,33 @@ def open_procountor(clock: ManualClock, seed: int = 3) -> Procountor:
     sandbox, credentials = ProcountorSandbox.with_demo_company(clock=clock, seed=seed)
     transport = SyncASGITransport(sandbox.app)
     return Procountor(sandbox, {k: str(v) for k, v in credentials.items()}, transport)
+
+
+@dataclass
+class Netvisor:
+    """A Netvisor sandbox with its demo company (the hub company's business ID), in-process."""
+
+    sandbox: NetvisorSandbox
+    credentials: dict[str, str]
+    transport: SyncASGITransport
+
+    @property
+    def company(self) -> NetvisorCompany:
+        return self.sandbox.companies[self.credentials["organisation_id"]]
+
+    def invoice_numbers(self) -> list[str]:
+        """The numbers of the sales invoices Netvisor holds, repeats kept."""
+        return [i.number for i in self.company.sales_invoices.values()]
+
+
+NETVISOR_URL = "http://netvisor.test"
+
+
+def open_netvisor(clock: ManualClock, seed: int = 3) -> Netvisor:
+    sandbox, credentials = NetvisorSandbox.with_demo_company(
+        clock=clock, seed=seed, public_base_url=NETVISOR_URL
+    )
+    return Netvisor(sandbox, credentials, SyncASGITransport(sandbox.app))
 
 
 @dataclass
@@ -114,6 +144,7 @@ class TestHub:
     clock: Clock  # a ManualClock but against a real system
     settings: Settings
     procountor: Procountor | None = None  # set by connect_procountor
+    netvisor: Netvisor | None = None  # set by connect_netvisor
     odoo: Odoo | None = None  # set by connect_odoo
     connection: str = "pc"
     odoo_connection: str = "odoo"
@@ -175,6 +206,25 @@ class TestHub:
             base_url="http://procountor.test/api",
             options=settings.model_dump(mode="json"),
             secrets={"client_secret": creds["client_secret"], "api_key": creds["api_key"]},
+        )
+
+    def connect_netvisor(self, netvisor: Netvisor, *, name: str = "nv", **options: Any) -> TestHub:
+        """Connect the hub company to the sandbox's Netvisor company."""
+        creds = netvisor.credentials
+        self.netvisor, self.connection = netvisor, name
+        settings = NetvisorOptions(
+            customer_id=creds["customer_id"],
+            partner_id=creds["partner_id"],
+            organisation_id=creds["organisation_id"],
+            **options,
+        )
+        return self.connect(
+            name,
+            "netvisor",
+            transport=netvisor.transport,
+            base_url=NETVISOR_URL,
+            options=settings.model_dump(mode="json"),
+            secrets={"customer_key": creds["customer_key"], "partner_key": creds["partner_key"]},
         )
 
     def connect_odoo(
@@ -264,6 +314,12 @@ class TestHub:
         return rt
 
     # -- shortcuts ------------------------------------------------------------------------------
+    def set_options(self, name: str, **changes: Any) -> None:
+        """Change some of a connection's settings, as `connection set` does."""
+        with self.store.session() as session:
+            connection = repo.find_connection(session, name)
+            connection.options = {**connection.options, **changes}
+
     def import_invoices(self, invoices: list[dict[str, Any]], tmp: Path) -> ImportReport:
         path = tmp / f"batch-{uuid.uuid4().hex[:6]}.json"
         path.write_text(json.dumps({"invoices": invoices}))

@@ -17,7 +17,15 @@ import httpx
 
 from tests import echo_connector
 from tests.factories import invoice
-from tests.hub import HUB_COMPANY, Procountor, TestHub, open_odoo, open_procountor
+from tests.hub import (
+    HUB_COMPANY,
+    Netvisor,
+    Procountor,
+    TestHub,
+    open_netvisor,
+    open_odoo,
+    open_procountor,
+)
 from tilisilta.clock import ManualClock
 from tilisilta.connectors import registry
 from tilisilta.connectors.base import FlowContext, FlowResult
@@ -86,21 +94,33 @@ def _import(store: Store, clock: ManualClock, docs: list[dict[str, Any]], tmp: P
 
 
 def _invoice_adders(
-    store: Store, clock: ManualClock, tmp: Path, imported: list[dict[str, Any]]
+    store: Store,
+    clock: ManualClock,
+    tmp: Path,
+    imported: list[dict[str, Any]],
+    *,
+    product_codes: bool = False,
 ) -> tuple[Callable[[int], list[str]], Callable[[], str]]:
     """Adding good invoices to the hub (kept in ``imported`` for a fresh hub), and a bad one:
     its customer's business ID fails the check digit."""
     taken: list[str] = [str(d["number"]) for d in imported]
 
+    def make(number: str) -> dict[str, Any]:
+        data = invoice(number)
+        if product_codes:
+            for n, line in enumerate(data["lines"], start=1):
+                line["product_code"] = f"P-{n}"
+        return data
+
     def add(count: int) -> list[str]:
-        docs = [invoice(n) for n in _numbers(count, taken)]
+        docs = [make(n) for n in _numbers(count, taken)]
         imported.extend(docs)
         _import(store, clock, docs, tmp)
         return [str(d["number"]) for d in docs]
 
     def add_bad() -> str:
         number = _numbers(1, taken)[0]
-        bad = invoice(number)
+        bad = make(number)
         bad["customer"] = {**bad["customer"], "business_id": "1234567-8"}
         _import(store, clock, [bad], tmp)
         return number
@@ -262,6 +282,55 @@ def _odoo_kit(
     return kit
 
 
+# -- Netvisor: sales invoices ------------------------------------------------------------------
+
+
+def make_netvisor(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
+) -> Kit:
+    return _netvisor_kit(store, box, clock, settings, tmp, open_netvisor(clock), [])
+
+
+def _netvisor_kit(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    tmp: Path,
+    netvisor: Netvisor,
+    imported: list[dict[str, Any]],
+) -> Kit:
+    hub = TestHub(store, box, clock, settings).connect_netvisor(netvisor)
+    if imported:
+        _import(store, clock, imported, tmp)
+    # Netvisor names every row's product: the invoices carry product codes.
+    add, add_bad = _invoice_adders(store, clock, tmp, imported, product_codes=True)
+    sandbox = netvisor.sandbox
+
+    def other_books() -> None:
+        sandbox.add_company(OTHER_BOOKS, "Toinen Oy")
+        sandbox.users[netvisor.credentials["customer_id"]].companies.add(OTHER_BOOKS)
+        hub.set_options(hub.connection, organisation_id=OTHER_BOOKS)
+
+    kit = Kit(
+        flow="netvisor.send_invoices",
+        hub=hub,
+        connection=hub.connection,
+        faults=sandbox.faults,
+        add_documents=add,
+        add_bad_document=add_bad,
+        remote_keys=netvisor.invoice_numbers,
+        remote_calls=lambda: len(sandbox.request_log),
+        secrets=[netvisor.credentials["customer_key"], netvisor.credentials["partner_key"]],
+        use_other_books=other_books,
+        refuse_credentials=lambda: kit.set_secret("customer_key", "not-the-key"),
+        fresh_hub=lambda fresh: _netvisor_kit(
+            fresh, box, clock, settings, tmp, netvisor, list(imported)
+        ),
+    )
+    return kit
+
+
 # -- the example echo connector ----------------------------------------------------------------
 
 
@@ -339,5 +408,6 @@ def echo_registered() -> Iterator[None]:
 KITS: dict[str, Callable[[Store, SecretBox, ManualClock, Settings, Path], Kit]] = {
     "procountor": make_procountor,
     "odoo": make_odoo,
+    "netvisor": make_netvisor,
     "echo": make_echo,
 }

@@ -7,8 +7,8 @@ from tilisilta.http.errors import AmbiguousOutcome, RemoteError, TransientFailur
 
 ADVICE = {
     "AUTHENTICATION_FAILED": (
-        "Netvisor refused the connection's keys: check its customer_id, partner_id, customer "
-        "key and partner key, and that the API user may use the company named by "
+        "Netvisor refused the connection's credentials: check its customer_id, partner_id, "
+        "customer key and partner key, and that the API user may use the company named by "
         "organisation_id"
     ),
     "SERVICE_ACCESS_ERROR": (
