@@ -16,6 +16,7 @@ from tilisilta.connectors.netvisor.client.auth import Credentials
 from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
     NetvisorRefused,
+    body,
     descend,
     node,
     parse,
@@ -104,7 +105,7 @@ def test_customers_and_products_by_code(served: dict[str, str]) -> None:
 
 def test_an_add_answers_the_new_key(served: dict[str, str]) -> None:
     served["salesinvoice.nv"] = "SalesInvoiceCreate.xml"
-    added = client(served).add_sales_invoice(tree("salesinvoice", [node("x", 1)]))
+    added = client(served).add_sales_invoice(body(tree("salesinvoice", [node("x", 1)])))
     assert added == "8"
 
 

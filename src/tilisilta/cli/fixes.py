@@ -8,7 +8,7 @@ COMMANDS = {
     "company.list": "tilisilta company list",
     "connection.list": "tilisilta connection list",
     "connection.test": "tilisilta connection test {connection}",
-    "connection.set": "tilisilta connection set {connection} {setting} <value>",
+    "connection.set": "tilisilta connection set {connection} {setting} {value}",
     "connection.set_api_key": "tilisilta connection set-api-key {connection}",
     "connection.vat_status": "tilisilta connection vat-status {connection} {treatment} <status>",
     "connection.fetch_vat": "tilisilta connection fetch-vat {connection}",

@@ -82,10 +82,12 @@ def admin_routes(sb: NetvisorSandbox) -> list[Route]:
         amount = body.get("amount")
         if isinstance(amount, bool) or not isinstance(amount, str | int):
             raise BadRequest('amount must be a decimal string, e.g. "-12.50"')
+        if not isinstance(body.get("date"), str):
+            raise BadRequest('date is required, e.g. "2026-12-04"')
         payment = sb.add_bank_payment(
             business_id,
             Decimal(str(amount)),
-            date.fromisoformat(str(body.get("date"))),
+            date.fromisoformat(body["date"]),
             invoice_number=body.get("invoice_number"),
             name=str(body.get("name", "")),
             reference=body.get("reference"),

@@ -177,8 +177,9 @@ class NetvisorClient:
         )
         return invoice if invoice is not None and len(invoice) else None
 
-    def add_sales_invoice(self, document: Element) -> str:
-        return _inserted(self.post("salesinvoice.nv", {"method": "add"}, body(document)))
+    def add_sales_invoice(self, content: bytes) -> str:
+        """Add the invoice whose request body (``wire.body``) the caller keeps as sent."""
+        return _inserted(self.post("salesinvoice.nv", {"method": "add"}, content))
 
     def match_credit_note(self, credit_note_key: str, invoice_key: str) -> None:
         match = tree(

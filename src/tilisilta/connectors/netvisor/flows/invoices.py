@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
 
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import transport_outcome
 from tilisilta.connectors.netvisor.client.api import NetvisorClient
-from tilisilta.connectors.netvisor.client.wire import NetvisorAuthFailed, NetvisorRefused, text
+from tilisilta.connectors.netvisor.client.wire import (
+    NetvisorAuthFailed,
+    NetvisorRefused,
+    body,
+    text,
+)
 from tilisilta.connectors.netvisor.errors import describe_failure, explain
 from tilisilta.connectors.netvisor.flows.connection import books_problem, open_client, serial_key
 from tilisilta.connectors.netvisor.flows.registers import NetvisorRegisters
@@ -104,10 +108,12 @@ class InvoiceDeliverer:
         invoice = load_invoice(attempt.document)
         if attempt.external_id is None:
             self.registers.ensure(invoice)
-            element = sales_invoice(invoice, self.options)
-            xml = ET.tostring(element, encoding="unicode")
-            key = self.client.add_sales_invoice(element)
-            attempt.checkpoint(key, xml=xml, sent_at=self.context.clock.now().isoformat())
+            content = body(sales_invoice(invoice, self.options))
+            key = self.client.add_sales_invoice(content)
+            # The exact body transferred, to download later (seed 004's "Netvisor data").
+            attempt.checkpoint(
+                key, xml=content.decode(), sent_at=self.context.clock.now().isoformat()
+            )
         assert attempt.external_id is not None
         if "number" not in attempt.progress:
             remote = self.client.get_sales_invoice(attempt.external_id)

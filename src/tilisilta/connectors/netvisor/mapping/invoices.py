@@ -112,8 +112,13 @@ def check_invoice(invoice: Invoice, options: NetvisorOptions, connection: str) -
                 "The row has no product code; Netvisor names every row's product.",
                 "give the product a code (internal reference) in the ERP, or let rows use one "
                 "generic product: "
-                + fix("connection.set", connection=connection, setting="product_identification")
-                + " generic.",
+                + fix(
+                    "connection.set",
+                    connection=connection,
+                    setting="product_identification",
+                    value="generic",
+                )
+                + ".",
                 "netvisor_product_code",
             )
     return problems
