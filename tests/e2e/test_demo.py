@@ -70,6 +70,15 @@ def test_demo_carries_odoo_invoices_to_procountor_and_payments_back(
     # The sandbox holds what was there plus exactly those: nothing was created twice.
     assert held.groups() == ("14", "6", "8", "19", "4", "15")
 
+    # The second company keeps its books in Netvisor: its Odoo invoices go there, the bank's
+    # payments come back to Odoo (a refund left for a person), purchase invoices are fetched.
+    assert "8. A second company, Kirjapaino Demo Oy: books in Netvisor" in flat
+    assert "Summary: 13 sent, 1 data issues" in flat
+    assert "Netvisor holds 13 sales invoices, each once" in flat
+    assert "6 new payments" in flat and "5 now paid, 1 partly paid" in flat
+    assert "Payments registered in Odoo: 6; refused: 0" in flat
+    assert "Purchase invoices fetched from Netvisor: 2 new, 0 already here, 1 attachment(s)" in flat
+
     second = runner.invoke(app, ["demo", "--dir", str(folder)])
     assert second.exit_code == 0, second.output
     again = " ".join(second.output.split())
@@ -78,3 +87,4 @@ def test_demo_carries_odoo_invoices_to_procountor_and_payments_back(
     assert "Created in Procountor while sending: 0 customers and 0 products" in again
     assert "Nothing was sent twice: 57 documents were already in Procountor" in again
     assert "Payments registered in Odoo: 0" in again
+    assert "Nothing was sent twice: 13 documents were already in Netvisor" in again

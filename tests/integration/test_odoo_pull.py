@@ -328,3 +328,30 @@ def test_an_invoice_reset_or_deleted_in_odoo_after_it_was_sent_is_a_data_issue(
         )
     assert states == ["data_issue", "ignored"]
     assert odoo.move(kept)["state"] == "posted"
+
+
+def test_a_number_now_on_another_odoo_record_is_rebound_not_a_crash(
+    hub: TestHub,
+    odoo: Odoo,
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+) -> None:
+    # The hub knew INV/2026/00001 as another Odoo record (an Odoo database set up again): the
+    # invoice that has the number now is the one payments go to.
+    move = odoo.invoice("aalto", [("coffee", 3)])
+    assert hub.pull().new == ["INV/2026/00001"]
+    with store.session() as session:
+        binding = session.scalars(select(Binding)).one()
+        binding.external_id, binding.inbound_version = "99999", None
+    with store.session() as session:
+        find_connection(session, "odoo").options = {**find_connection(session, "odoo").options}
+    clock.advance(5)
+    odoo.sandbox.registry.call("account.move", "write", [move], {"ref": "touched"})
+
+    report = hub.pull()
+
+    assert report.aborted is None
+    with store.session() as session:
+        assert session.scalars(select(Binding.external_id)).all() == [str(move)]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from tilisilta.demo.netvisor_books import NetvisorDemo
 
 from tilisilta.cli.odoo import (
     print_posted_check,
@@ -109,9 +112,36 @@ def demo(
             f"All {totals.compared} invoices sent in this run total the same to the cent in "
             "Odoo, in the hub and in Procountor."
         )
+    _print_netvisor(result.netvisor)
     home = f"TILISILTA_HOME={folder}"
     console.print(
         f"\nLook around: `{home} tilisilta log`, `{home} tilisilta log --category data_issue`, "
         f"`{home} tilisilta exchange show 1`, `{home} tilisilta connection show {CONNECTION}`, "
         f"`{home} tilisilta connection show {ODOO_CONNECTION}`."
+    )
+
+
+def _print_netvisor(second: NetvisorDemo) -> None:
+    from tilisilta.demo.netvisor_books import COMPANY_NAME
+
+    console.rule(f"8. A second company, {COMPANY_NAME}: books in Netvisor")
+    console.print(f"Invoices read from its Odoo company: {second.pulled} new.")
+    print_send_summary(second.sent, "Netvisor")
+    if second.sent.count("sent"):
+        console.print(
+            f"Created in Netvisor while sending: {second.sent.customers_created} customers and "
+            f"{second.sent.products_created} products; Netvisor holds {second.held} sales "
+            "invoices, each once."
+        )
+    else:
+        console.print(
+            f"Nothing was sent twice: {len(second.sent.already_sent)} documents were already "
+            "in Netvisor from an earlier run."
+        )
+    print_fetch_report(second.paid, selected=False)
+    print_push_report(second.written_back)
+    purchases = second.purchases
+    console.print(
+        f"Purchase invoices fetched from Netvisor: {len(purchases.new)} new, "
+        f"{purchases.unchanged} already here, {purchases.attachments} attachment(s)."
     )

@@ -41,6 +41,7 @@ from tilisilta.connectors.procountor.options import ProcountorOptions, SendingOp
 from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoices, procountor_registers
+from tilisilta.demo.netvisor_books import NetvisorDemo, run_netvisor_company
 from tilisilta.demo.odoo_erp import DemoErp
 from tilisilta.demo.totals import (
     TotalsCheck,
@@ -115,6 +116,7 @@ class DemoResult:
     dropped_responses: int
     first_run: bool
     totals: TotalsCheck  # Odoo's, the hub's and Procountor's total of each sent invoice
+    netvisor: NetvisorDemo  # the second company, whose books are in Netvisor
 
 
 def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -> DemoResult:
@@ -255,6 +257,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         _customers_pay(sandbox, company_id, today(clock))
         paid = fetch_payments(books)
         written_back = push_payments(erp_context)
+        second = run_netvisor_company(store, box, clock, settings, odoo, folder)
     finally:
         transport.close()
         odoo.close()
@@ -285,6 +288,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         dropped_responses=sandbox.faults.injected.get("drop_after_commit", 0),
         first_run=first_run,
         totals=totals,
+        netvisor=second,
     )
 
 

@@ -34,7 +34,7 @@ from tilisilta.connectors.odoo.mapping.records import (
 )
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.http.errors import RemoteError
-from tilisilta.ledger.binder import bind, binding_to, inbound_versions
+from tilisilta.ledger.binder import bind, binding_of, binding_to, inbound_versions
 from tilisilta.ledger.exchanges import inbound, logged, settle_issues
 from tilisilta.ledger.outcomes import State
 from tilisilta.store.documents import INVOICE, Upsert, upsert_document, upsert_invoice
@@ -329,6 +329,13 @@ def _bind(
     if existing is not None:
         existing.local_id = document_id  # renumbered in Odoo: the move is the same record
         existing.inbound_version = write_date
+        return
+    earlier = binding_of(session, connection_id, INVOICE, document_id)
+    if earlier is not None:
+        # The number now belongs to another Odoo record (an Odoo database restored or set up
+        # again): payments go to the record that has the number now.
+        earlier.external_id = move_id
+        earlier.inbound_version = write_date
         return
     bind(session, connection_id, INVOICE, document_id, move_id, now, inbound_version=write_date)
     session.flush()
