@@ -71,6 +71,10 @@ def test_connect_send_fetch_and_download_what_was_sent(
         app, ["netvisor", "invoice", "2001", "--connection", "nv", "--xml", str(xml)]
     )
     assert shown.exit_code == 0 and "Netvisor key" in shown.output, shown.output
+    set_link = ["connection", "set", "nv", "invoice_link", "https://netvisor.example/i?k={key}"]
+    assert runner.invoke(app, set_link).exit_code == 0
+    linked = runner.invoke(app, ["netvisor", "invoice", "2001", "--connection", "nv"])
+    assert "Open in Netvisor: https://netvisor.example/i?k=1" in linked.output, linked.output
     body = xml.read_text()
     assert body.startswith("<root><salesinvoice>") and "<salesinvoicenumber>2001<" in body
 

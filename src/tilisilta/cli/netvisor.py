@@ -15,6 +15,7 @@ from tilisilta.cli.runtime import console, fail, flow_of, open_connection, runti
 from tilisilta.connectors.netvisor.flows.invoices import SEND_INVOICE
 from tilisilta.connectors.netvisor.flows.products import ProductSendReport
 from tilisilta.connectors.netvisor.flows.purchases import PurchaseFetchReport
+from tilisilta.connectors.netvisor.options import NetvisorOptions
 from tilisilta.ledger.exchanges import sent_progress
 from tilisilta.ledger.payments_in import PaymentFetchReport
 from tilisilta.store.documents import invoices_by_number
@@ -162,6 +163,14 @@ def invoice(
         f"Netvisor key {binding.external_id}, number {progress.get('number') or '?'}, "
         f"reference {progress.get('reference') or '-'}."
     )
+    link = context.options_as("netvisor", NetvisorOptions).invoice_link
+    if link:
+        console.print(f"Open in Netvisor: {link.replace('{key}', binding.external_id)}")
+    else:
+        console.print(
+            "To show a link that opens it in Netvisor, set the connection's invoice_link to the "
+            "address of an invoice in Netvisor's web app with {key} for its key."
+        )
     if xml is not None:
         xml.write_text(str(progress.get("xml", "")), encoding="utf-8")
         console.print(f"The XML sent is in {xml}.")

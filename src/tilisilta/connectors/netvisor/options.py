@@ -73,6 +73,9 @@ class NetvisorOptions(BaseModel):
     product_group: str = "Tuotteet"  # group of the products the hub creates
     vat_codes: dict[str, str] = Field(default_factory=default_vat_codes)
     timeout_seconds: float = 120.0  # Netvisor advises at least 120 s
+    # "Open in Netvisor": the web app's address of an invoice, with {key} for its NetvisorKey
+    # (copied from the browser once; Netvisor documents no such address).
+    invoice_link: str | None = None
     # Purchase invoices in (seed 004's fetching options).
     purchases_since: str | None = None  # ISO date; None: from the last fetch
     purchases_in_factual_verification_only: bool = False
