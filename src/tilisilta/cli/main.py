@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tilisilta.cli import companies, demo, exchanges, payments, sandbox, sending
+from tilisilta.cli import companies, demo, exchanges, payments, sandbox, sending, status
 from tilisilta.cli.guard import GuardedGroup
 from tilisilta.cli.runtime import console, fail, runtime
 from tilisilta.connectors.registry import connector, kinds
@@ -36,6 +36,7 @@ for kind in kinds():  # each kind's own commands, as its description names them
         app.add_typer(getattr(importlib.import_module(module), attribute), name=kind)
 app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
+app.command("status")(status.show_status)
 app.command("demo")(demo.demo)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,23 +29,41 @@ def unsent(
     """The company's documents of a kind to send over the connection (never sent, or changed
     since they were sent), in the order they came, and the refs of those sent as they are.
     One query on the bindings, whatever the store holds besides."""
-    bound = and_(
+    chosen = session.scalars(
+        unsent_query(connection_id, company_id, local_kind).order_by(Document.id)
+    ).all()
+    sent = session.scalars(
+        select(Document.ref)
+        .join(Binding, _bound(connection_id, local_kind))
+        .where(_of(company_id, local_kind), Binding.sent_hash == Document.content_hash)
+        .order_by(Document.id)
+    ).all()
+    return list(chosen), list(sent)
+
+
+def unsent_query(connection_id: int, company_id: int, local_kind: str) -> Select[Document]:
+    """The documents not sent over the connection as they are now, as a query to run or count."""
+    as_sent = Binding.sent_hash == Document.content_hash
+    return (
+        select(Document)
+        .outerjoin(Binding, _bound(connection_id, local_kind))
+        .where(
+            _of(company_id, local_kind),
+            or_(Binding.id.is_(None), Binding.sent_hash.is_(None), ~as_sent),
+        )
+    )
+
+
+def _bound(connection_id: int, local_kind: str) -> ColumnElement[bool]:
+    return and_(
         Binding.connection_id == connection_id,
         Binding.local_kind == local_kind,
         Binding.local_id == Document.id,
     )
-    mine = and_(Document.company_id == company_id, Document.kind == local_kind)
-    as_sent = Binding.sent_hash == Document.content_hash
-    chosen = session.scalars(
-        select(Document)
-        .outerjoin(Binding, bound)
-        .where(mine, or_(Binding.id.is_(None), Binding.sent_hash.is_(None), ~as_sent))
-        .order_by(Document.id)
-    ).all()
-    sent = session.scalars(
-        select(Document.ref).join(Binding, bound).where(mine, as_sent).order_by(Document.id)
-    ).all()
-    return list(chosen), list(sent)
+
+
+def _of(company_id: int, local_kind: str) -> ColumnElement[bool]:
+    return and_(Document.company_id == company_id, Document.kind == local_kind)
 
 
 def first_sends(
