@@ -80,7 +80,17 @@ def partner_change(remote: Mapping[str, Any], body: Mapping[str, Any]) -> tuple[
     if not patch:
         return None
     if not removes:
-        return "PATCH", patch
+        # Procountor's prose calls PATCH partial, but both its specs require name, type and
+        # paymentInfo.paymentMethod in the body: always send them (paymentInfo whole, as
+        # Procountor holds it), so the change passes under either reading.
+        payment = {**body["paymentInfo"], **(remote.get("paymentInfo") or {})}
+        payment.setdefault("paymentMethod", body["paymentInfo"]["paymentMethod"])
+        return "PATCH", {
+            "name": body["name"],
+            "type": body["type"],
+            "paymentInfo": payment,
+            **patch,
+        }
     record = {k: v for k, v in remote.items() if k != "attachments"}
     return "PUT", {**record, **patch}
 
