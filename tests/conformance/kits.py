@@ -31,11 +31,19 @@ from tilisilta.connectors import registry
 from tilisilta.connectors.base import FlowContext, FlowResult
 from tilisilta.connectors.files.flows.invoices import import_invoices
 from tilisilta.crypto import SecretBox
-from tilisilta.domain.documents import JournalType, Payment
+from tilisilta.domain.documents import (
+    FileCopy,
+    JournalType,
+    Party,
+    Payment,
+    PurchaseInvoice,
+    PurchaseLine,
+)
 from tilisilta.sandbox.common.faults import FaultPlan
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
+from tilisilta.store.documents import PURCHASE_INVOICE, upsert_document
 from tilisilta.store.engine import Store
 from tilisilta.store.payments import upsert_payment
 
@@ -282,6 +290,106 @@ def _odoo_kit(
     return kit
 
 
+# -- Odoo: purchase invoices booked as vendor bills -------------------------------------------
+
+
+def make_odoo_purchases(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings, tmp: Path
+) -> Kit:
+    return _odoo_purchases_kit(store, box, clock, settings, open_odoo(clock), [])
+
+
+def _odoo_purchases_kit(
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    odoo: Any,
+    fetched: list[tuple[str, PurchaseInvoice]],
+) -> Kit:
+    hub = TestHub(store, box, clock, settings).connect_odoo(odoo)
+    reg = odoo.sandbox.registry
+    vendor_id = odoo.seed.vendors["nieminen"]
+    registry_id = reg.call("res.partner", "read", [vendor_id], ["company_registry"])[0]
+
+    def keep(ref: str, document: PurchaseInvoice) -> None:
+        with store.session() as session:
+            company = repo.find_company(session, HUB_COMPANY)
+            upsert_document(session, company.id, PURCHASE_INVOICE, ref, document, clock.now())
+
+    for ref, document in fetched:
+        keep(ref, document)
+
+    def make(number: str, rate: str) -> PurchaseInvoice:
+        line = PurchaseLine(
+            description="Paperi",
+            quantity=Decimal(2),
+            unit_price=Decimal("10.00"),
+            vat_rate=Decimal(rate),
+            net_amount=Decimal("20.00"),
+            gross_amount=(Decimal(20) * (100 + Decimal(rate)) / 100).quantize(Decimal("0.01")),
+        )
+        return PurchaseInvoice(
+            source_id=number,
+            number=number,
+            invoice_date=date(2026, 6, 1),
+            total=line.gross_amount,
+            vendor=Party(
+                ref="netvisor-vendor:x",
+                name="Nieminen",
+                business_id=str(registry_id["company_registry"]),
+            ),
+            lines=[line],
+            attachments=[FileCopy(name=f"{number}.pdf", content_base64="JVBERi0xLjQ=")],
+        )
+
+    def add(count: int) -> list[str]:
+        refs = []
+        for _ in range(count):
+            number = str(9001 + len(fetched))
+            ref = f"netvisor:{number}"
+            fetched.append((ref, make(number, "25.5")))
+            keep(*fetched[-1])
+            refs.append(f"Tilisilta {ref}")
+        return refs
+
+    def add_bad() -> str:
+        # No purchase tax of 14 % in Odoo: stopped before any call to book it.
+        keep("netvisor:bad", make("bad", "14"))
+        return "Tilisilta netvisor:bad"
+
+    def markers() -> list[str]:
+        ids = reg.call("account.move", "search", [("move_type", "in", ["in_invoice", "in_refund"])])
+        return [
+            str(m["invoice_origin"])
+            for m in reg.call("account.move", "read", ids, ["invoice_origin"])
+        ]
+
+    def other_books() -> None:
+        reg.call(
+            "res.company",
+            "write",
+            [odoo.credentials.company_id],
+            {"vat": "FI16180333", "company_registry": OTHER_BOOKS},
+        )
+
+    kit = Kit(
+        flow="odoo.push_purchase_invoices",
+        hub=hub,
+        connection=hub.odoo_connection,
+        faults=odoo.sandbox.faults,
+        add_documents=add,
+        add_bad_document=add_bad,
+        remote_keys=markers,
+        remote_calls=lambda: len(odoo.sandbox.request_log),
+        secrets=[odoo.credentials.api_key],
+        use_other_books=other_books,
+        refuse_credentials=lambda: kit.set_secret("api_key", "0" * 40),
+        fresh_hub=lambda fresh: _odoo_purchases_kit(fresh, box, clock, settings, odoo, fetched),
+    )
+    return kit
+
+
 # -- Netvisor: sales invoices ------------------------------------------------------------------
 
 
@@ -408,6 +516,7 @@ def echo_registered() -> Iterator[None]:
 KITS: dict[str, Callable[[Store, SecretBox, ManualClock, Settings, Path], Kit]] = {
     "procountor": make_procountor,
     "odoo": make_odoo,
+    "odoo_purchases": make_odoo_purchases,
     "netvisor": make_netvisor,
     "echo": make_echo,
 }

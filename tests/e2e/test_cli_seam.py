@@ -110,6 +110,7 @@ def test_a_connection_of_the_wrong_kind_is_refused_in_one_line(
         ["connection", "vat-status", "erp", "domestic", "1"],
         ["odoo", "pull", "pc"],
         ["odoo", "push-payments", "pc"],
+        ["odoo", "push-purchases", "pc"],
         ["odoo", "tax-map", "pc", "5", "domestic"],
     ):
         result = runner.invoke(app, command)

@@ -1,10 +1,12 @@
-"""`tilisilta odoo …`: pulling from Odoo and writing payments back, and the tax and unit maps."""
+"""`tilisilta odoo …`: pulling from Odoo, writing payments back, booking purchase invoices as
+vendor bills, and the tax and unit maps."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tilisilta.cli.guard import LEFT_FOR_A_PERSON
@@ -17,9 +19,13 @@ from tilisilta.connectors.odoo.flows.registers import RegisterPull
 from tilisilta.connectors.odoo.flows.setup import OdooSetup
 from tilisilta.domain.documents import VatTreatment
 from tilisilta.domain.units import unit_error
+from tilisilta.ledger.sending import SendSummary
 from tilisilta.store import companies as repo
 
-odoo_app = typer.Typer(help="Odoo as the ERP: pull invoices, push payments.", no_args_is_help=True)
+odoo_app = typer.Typer(
+    help="Odoo as the ERP: pull invoices, push payments, book purchase invoices.",
+    no_args_is_help=True,
+)
 
 
 @odoo_app.command("pull")
@@ -126,6 +132,44 @@ def push_payments_command(name: str) -> None:
     if result.aborted:
         raise fail(result.aborted)
     if left_for_a_person(result):
+        raise typer.Exit(LEFT_FOR_A_PERSON)
+
+
+@odoo_app.command("push-purchases")
+def push_purchases_command(
+    name: str,
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Purchase invoices by ref, e.g. netvisor:123 (default: all unbooked)."),
+    ] = None,
+) -> None:
+    """Book in Odoo, as vendor bills with their files, the purchase invoices the hub fetched from
+    the accounting system (vendors found or created); each exactly once, left in draft unless
+    the connection's post_vendor_bills says otherwise."""
+    from tilisilta.cli.fixes import shown
+    from tilisilta.cli.sending import STATE_LABEL
+
+    rt = runtime()
+    context = open_connection(rt, name)
+    push = flow_of(context, "push_purchase_invoices", "book purchase invoices in Odoo")
+    result = push(context, {"refs": refs or None})
+    summary: SendSummary = result.detail
+    for ref in summary.unknown_numbers:
+        console.print(f"[red]No purchase invoice {escape(ref)} in the hub[/red]: fetch it first")
+    for line in summary.lines:
+        bill = f"Odoo id {line.external_id}" if line.external_id else "no bill"
+        state = STATE_LABEL.get(line.state, line.state)
+        console.print(
+            f"{escape(line.number)}: {state}, {bill}: {escape(shown(line.message or ''))}"
+        )
+    console.print(
+        f"Purchase invoices booked in Odoo: {summary.count('sent')}; data issues: "
+        f"{summary.count('data_issue')}; refused: {summary.count('response_error')}; waiting "
+        f"to retry: {summary.count('pending')}; booked before: {len(summary.already_sent)}"
+    )
+    if result.aborted:
+        raise fail(escape(shown(result.aborted)))
+    if summary.unknown_numbers or any(line.state != "sent" for line in summary.lines):
         raise typer.Exit(LEFT_FOR_A_PERSON)
 
 

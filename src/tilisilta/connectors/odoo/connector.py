@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from tilisilta.connectors.base import Connector, FlowResult, FlowSpec, reporting, result_of
+from pydantic import BaseModel, ConfigDict
+
+from tilisilta.connectors.base import (
+    Connector,
+    FlowResult,
+    FlowSpec,
+    reporting,
+    result_of,
+    sent_result,
+)
 from tilisilta.connectors.odoo.flows.connection import test_connection
 from tilisilta.connectors.odoo.flows.invoices import pull_invoices
 from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
+from tilisilta.connectors.odoo.flows.purchases import push_purchase_invoices
 from tilisilta.connectors.odoo.flows.reconcile import reconcile_invoices
 from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
 from tilisilta.connectors.odoo.options import SANDBOX_URL, OdooOptions, OdooSecrets
@@ -16,6 +26,11 @@ def _pushed(report: PushReport) -> FlowResult:
     result.counts["not_from_odoo"] = len(report.not_from_odoo)
     result.detail = report
     return result
+
+
+class PurchaseRefs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refs: list[str] | None = None  # e.g. "netvisor:123"; none: every one not yet booked
 
 
 FLOWS = (
@@ -35,6 +50,13 @@ FLOWS = (
         "odoo.push_payments",
         "register the payments the hub received on their invoices",
         reporting(push_payments, _pushed),
+        writes=True,
+    ),
+    FlowSpec(
+        "odoo.push_purchase_invoices",
+        "book the fetched purchase invoices as vendor bills, with their files, exactly once",
+        reporting(push_purchase_invoices, sent_result),
+        PurchaseRefs,
         writes=True,
     ),
 )

@@ -40,10 +40,14 @@ class OdooOptions(BaseModel):
     # Each pull re-reads this much before its cursor: a long Odoo transaction can commit records
     # whose write_date is older than what the previous pull saw.
     overlap_seconds: int = Field(default=600, ge=0)
-    journals: dict[str, int] = Field(default_factory=dict)  # "bank"/"cash" → journal id
+    # "bank"/"cash" (payments) and "purchase" (vendor bills) → journal id
+    journals: dict[str, int] = Field(default_factory=dict)
     tax_treatments: dict[str, VatTreatment] = Field(default_factory=dict)  # tax id → treatment
     units: dict[str, str] = Field(default_factory=dict)  # Odoo unit name → UN/ECE Rec 20 code
     attach_pdf: bool = True  # read the invoice's PDF attachment when Odoo has one
+    # Vendor bills made from purchase invoices are left in draft for a person to check and post,
+    # unless this says to post them (only ever one whose total is the purchase invoice's).
+    post_vendor_bills: bool = False
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     timeout_seconds: float = Field(default=120.0, gt=0)
 

@@ -86,6 +86,12 @@ class ServerIndexError(OdooError):
     odoo_name = "builtins.IndexError"
 
 
+class ServerBase64Error(OdooError):
+    """``binascii.Error``: a binary field's value is not base64 (e.g. its padding is wrong)."""
+
+    odoo_name = "binascii.Error"
+
+
 class SerializationFailure(OdooError):
     """PostgreSQL's concurrent-update error, which Odoo lets through after its own retries."""
 

@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tilisilta.connectors.base import FlowContext
-from tilisilta.connectors.common import books_mismatch, transport_outcome
+from tilisilta.connectors.common import transport_outcome
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import OdooError, OdooFailure, describe
+from tilisilta.connectors.odoo.flows.books import prove_books
 from tilisilta.connectors.odoo.flows.connection import company_context, open_client
 from tilisilta.connectors.odoo.flows.invoices import MOVE_MODEL
 from tilisilta.connectors.odoo.mapping.records import (
-    business_id_from,
     decimal,
     m2o_id,
     m2o_name,
-    text,
 )
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.domain.documents import Invoice, Payment
@@ -38,7 +37,6 @@ from tilisilta.store.models import Document
 from tilisilta.store.payments import PAYMENT, all_payments, load_payment
 
 REGISTER_PAYMENT = "odoo.register_payment"
-WRONG_COMPANY = "Map the connection to the Odoo company that keeps these books."
 PAID_STATES = frozenset({"paid", "in_payment"})
 
 
@@ -100,20 +98,7 @@ class PaymentDeliverer:
         return None
 
     def prove_company(self) -> None:
-        company = self.options.odoo_company_id
-        remote = self.client.read(
-            "res.company", [company], ["name", "vat", "company_registry"], context=self.context
-        )[0]
-        remote_id = business_id_from(text(remote.get("company_registry")), text(remote.get("vat")))
-        mismatch = books_mismatch(
-            "Odoo",
-            f"{remote.get('name')} (id {company})",
-            remote_id,
-            self.business_id,
-            WRONG_COMPANY,
-        )
-        if mismatch:
-            raise RunAborted(mismatch)
+        prove_books(self.client, self.options, self.business_id)
 
     def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
         """Payments already registered, found by their memos in one search per 200."""

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ...common.references import finnish_reference, rf_reference
-from ..exceptions import UserError, ValidationError
+from ..exceptions import RedirectWarning, UserError, ValidationError
 from .fields import empty_value
 from .model import Model, model_class
 from .rpc import normalize_ids, rpc
@@ -651,6 +651,11 @@ class AccountMove(Model):
                         raise UserError(
                             "The Bill/Refund date is required to validate this document."
                         )
+                if self.version <= 16 and self._duplicate_bills(rid, ids):
+                    raise RedirectWarning(
+                        f"Vendor reference {row.get('ref')!r} of this vendor and date is already "
+                        "on another posted bill: probably the same bill entered twice."
+                    )
         for rid in ids:
             row = self.row(rid)
             if row.get("state") in ("posted", "cancel"):
@@ -712,6 +717,27 @@ class AccountMove(Model):
             [lid for rid in ids for lid in self.lines(rid)]
         )
         self.recompute(ids)
+
+    def _duplicate_bills(self, rid: int, batch: list[int]) -> list[int]:
+        """16.0's ``_check_duplicate_supplier_reference``, checked when posting (17 only warns):
+        other bills, posted or posted with this one, of the same type, company, commercial
+        partner, vendor reference and bill date."""
+        row = self.row(rid)
+        if row.get("move_type") not in ("in_invoice", "in_refund") or not row.get("ref"):
+            return []
+
+        def key(values: dict[str, Any]) -> tuple[Any, ...]:
+            partner = values.get("commercial_partner_id") or values.get("partner_id")
+            return (values.get("ref"), values.get("move_type"), values.get("company_id"), partner)
+
+        return [
+            other
+            for other, values in self.rows().items()
+            if other != rid
+            and (values.get("state") == "posted" or other in batch)
+            and key(values) == key(row)
+            and (not row.get("invoice_date") or values.get("invoice_date") == row["invoice_date"])
+        ]
 
     def _check_balanced(self, rid: int) -> None:
         lines = self.env.sudo()["account.move.line"]
