@@ -78,6 +78,7 @@ def test_demo_carries_odoo_invoices_to_procountor_and_payments_back(
     assert "6 new payments" in flat and "5 now paid, 1 partly paid" in flat
     assert "Payments registered in Odoo: 6; refused: 0" in flat
     assert "Purchase invoices fetched from Netvisor: 2 new, 0 already here, 1 attachment(s)" in flat
+    assert "Vendor bills made in Odoo (draft, for a person to check): 2; 0 booked before" in flat
 
     second = runner.invoke(app, ["demo", "--dir", str(folder)])
     assert second.exit_code == 0, second.output

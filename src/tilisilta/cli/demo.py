@@ -145,3 +145,8 @@ def _print_netvisor(second: NetvisorDemo) -> None:
         f"Purchase invoices fetched from Netvisor: {len(purchases.new)} new, "
         f"{purchases.unchanged} already here, {purchases.attachments} attachment(s)."
     )
+    bills = second.bills
+    console.print(
+        f"Vendor bills made in Odoo (draft, for a person to check): {bills.count('sent')}; "
+        f"{len(bills.already_sent)} booked before; data issues: {bills.count('data_issue')}."
+    )

@@ -1,6 +1,7 @@
 """The demo's second company, whose books are in Netvisor: a second Odoo company's invoices go
 to Netvisor, its customers and products made there first; the bank's payments come back and
-are registered in Odoo; and Netvisor's purchase invoices are fetched, attachments and all."""
+are registered in Odoo; and Netvisor's purchase invoices are fetched, attachments and all, and
+booked in Odoo as draft vendor bills."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from tilisilta.connectors.netvisor.flows.purchases import (
 )
 from tilisilta.connectors.netvisor.options import NetvisorOptions
 from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
+from tilisilta.connectors.odoo.flows.purchases import push_purchase_invoices
 from tilisilta.connectors.odoo.options import OdooOptions
 from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.demo.dataset import demo_invoices
 from tilisilta.demo.odoo_erp import DemoErp
 from tilisilta.ledger.payments_in import PaymentFetchReport
+from tilisilta.ledger.sending import SendSummary
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.netvisor import NetvisorSandbox
 from tilisilta.sandbox.odoo import OdooSandbox
@@ -53,6 +56,7 @@ class NetvisorDemo:
     paid: PaymentFetchReport
     written_back: PushReport
     purchases: PurchaseFetchReport
+    bills: SendSummary  # the purchase invoices booked in Odoo as vendor bills
     held: int  # sales invoices Netvisor holds
 
 
@@ -113,6 +117,7 @@ def run_netvisor_company(
         paid = fetch_payments(books)
         written_back = push_payments(erp)
         purchases = fetch_purchase_invoices(books)
+        bills = push_purchase_invoices(erp)
     finally:
         books_transport.close()
     invoices = pulled.invoices.detail if pulled.invoices else None
@@ -122,6 +127,7 @@ def run_netvisor_company(
         paid=paid,
         written_back=written_back,
         purchases=purchases,
+        bills=bills,
         held=len(netvisor.companies[COMPANY_ID].sales_invoices),
     )
 
