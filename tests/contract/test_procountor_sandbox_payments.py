@@ -492,3 +492,21 @@ def test_webhooks_are_per_company(env: Env) -> None:
     invoice = sent(env)
     env.sb.allocate_payment(env.company_id, invoice["id"], Decimal("1.00"), DAY)
     assert env.sb.webhook_outbox == []
+
+
+def test_the_bulk_read_answers_basic_payment_transactions(env: Env) -> None:
+    # 26.04 spec: GET /payments/paymentevents answers PaymentSearchResult of
+    # BasicPaymentTransactionData, with no type, currency or description; the per-invoice read
+    # keeps the full payment events.
+    invoice = sent(env)
+    env.ok("PUT", f"/invoices/{invoice['id']}/paymentevents/markpaid", markpaid_body())
+    [basic] = env.ok("GET", "/payments/paymentevents", params={"invoiceId": invoice["id"]})[
+        "results"
+    ]
+    assert set(basic) == {
+        "id", "invoiceId", "paymentDate", "amount", "receiverName", "status", "serviceCharge",
+        "paidAmount", "paidCurrency",
+    }  # fmt: skip
+    [full] = events_of(env, invoice["id"])["results"]
+    assert full["type"] == "CASH" and full["description"] == "Maksettu käteisellä"
+    assert env.call("GET", "/payments/paymentevents").status_code == 400  # invoiceId required

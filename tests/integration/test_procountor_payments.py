@@ -156,8 +156,16 @@ def seed_sent(hub: TestHub, numbers: Iterable[str]) -> dict[str, int]:
     return created
 
 
+def bank_only(hub: TestHub) -> None:
+    """Every payment to the bank journal: the type is not needed, so the bulk reads are all."""
+    with hub.store.session() as session:
+        connection = repo.find_connection(session, hub.connection)
+        connection.options = {**connection.options, "payment_journals": {}}
+
+
 # -- choosing the invoices ------------------------------------------------------------------
 def test_selected_invoices_get_their_payments_and_no_other(hub: TestHub, tmp_path: Path) -> None:
+    bank_only(hub)
     send(hub, tmp_path, [invoice("1001"), invoice("1002")])
     hub.import_invoices([invoice("1003")], tmp_path)  # in the hub, never sent
     pay(hub, "1001", "100.00")
@@ -178,6 +186,7 @@ def test_selected_invoices_get_their_payments_and_no_other(hub: TestHub, tmp_pat
 def test_the_scheduled_run_reads_every_sent_unpaid_invoice_in_one_call(
     hub: TestHub, tmp_path: Path
 ) -> None:
+    bank_only(hub)
     send(hub, tmp_path, [invoice("1001"), invoice("1002"), invoice("1003")])
     hub.import_invoices([invoice("1004")], tmp_path)
     pay(hub, "1001", str(TOTAL))
@@ -287,6 +296,27 @@ def test_the_journal_follows_the_payment_type(hub: TestHub, tmp_path: Path) -> N
     }
 
 
+def test_a_type_is_read_per_invoice_only_for_new_payments_when_a_journal_needs_it(
+    hub: TestHub, tmp_path: Path
+) -> None:
+    # The bulk read gives no payment type (26.04 spec); the cash journal needs it.
+    send(hub, tmp_path, [invoice("1001"), invoice("1002"), invoice("1003")])
+    pay(hub, "1001", "10.00", type="CASH")
+    pay(hub, "1002", "20.00")
+    before = event_calls(hub.procountor)
+
+    first = fetch(hub)
+
+    # One bulk read, then one read per invoice with new payments (not for 1003).
+    assert first.calls == 3 and event_calls(hub.procountor) - before == 3
+    assert {p.amount: p.journal for p in recorded(hub)} == {
+        Decimal("10.00"): JournalType.CASH,
+        Decimal("20.00"): JournalType.BANK,
+    }
+    again = fetch(hub)
+    assert again.new_payments == 0 and again.calls == 1  # nothing new: nothing more to ask
+
+
 def test_a_connection_without_the_option_books_cash_in_the_cash_journal(
     hub: TestHub, tmp_path: Path
 ) -> None:
@@ -335,6 +365,7 @@ def test_two_companies_do_not_mix(hub: TestHub, tmp_path: Path) -> None:
 
 # -- bulk reads, failures -------------------------------------------------------------------
 def test_a_thousand_invoices_take_five_bulk_reads(hub: TestHub) -> None:
+    bank_only(hub)
     numbers = [str(10_000 + i) for i in range(1000)]
     created = seed_sent(hub, numbers)
     sandbox = hub.procountor.sandbox
@@ -357,6 +388,7 @@ def test_a_thousand_invoices_take_five_bulk_reads(hub: TestHub) -> None:
 
 
 def test_pages_of_events_are_followed(hub: TestHub, tmp_path: Path) -> None:
+    bank_only(hub)
     send(hub, tmp_path, [invoice("1001")])
     for _ in range(250):  # more events than one page holds
         pay(hub, "1001", "1.00")
@@ -366,6 +398,7 @@ def test_pages_of_events_are_followed(hub: TestHub, tmp_path: Path) -> None:
 
 
 def test_a_failure_stops_the_run_and_keeps_each_finished_chunk(hub: TestHub) -> None:
+    bank_only(hub)
     numbers = [str(20_000 + i) for i in range(250)]
     created = seed_sent(hub, numbers)
     for number in numbers[::2]:  # fewer events than a page: one read per chunk

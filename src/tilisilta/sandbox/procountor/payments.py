@@ -86,9 +86,21 @@ def invoice_event(company: SandboxCompany, invoice_id: int, event_id: int) -> di
     return render(event)
 
 
+#: What the bulk read answers: basic payment transactions, with no type, currency or
+#: description (26.04 spec, GET /payments/paymentevents → PaymentSearchResult of
+#: BasicPaymentTransactionData; COMPARISON.md §10).
+_BASIC_FIELDS = ("id", "invoiceId", "paymentDate", "amount", "status", "paidAmount", "paidCurrency")
+
+
+def _basic(event: dict[str, Any]) -> dict[str, Any]:
+    basic = {k: copy.deepcopy(event[k]) for k in _BASIC_FIELDS}
+    basic.update(receiverName=event.get("receiverName", ""), serviceCharge="0.00")
+    return basic
+
+
 def search(company: SandboxCompany, query: QueryParams) -> dict[str, Any]:
-    """``GET /payments/paymentevents?invoiceId=a,b,...``: the events of up to 200 invoices.
-    Ids the company does not have simply match nothing."""
+    """``GET /payments/paymentevents?invoiceId=a,b,...``: the payments of up to 200 invoices,
+    as basic payment transactions. Ids the company does not have simply match nothing."""
     raw = [part.strip() for value in query.getlist("invoiceId") for part in value.split(",")]
     raw = [part for part in raw if part]
     if not raw:
@@ -99,7 +111,9 @@ def search(company: SandboxCompany, query: QueryParams) -> dict[str, Any]:
         raise ApiError(400, e.INVALID_VALUE, field="invoiceId")
     wanted = {int(part) for part in raw}
     events = [ev for ev in company.payment_events.values() if ev["invoiceId"] in wanted]
-    return _page(events, query)
+    return paging.paginate(
+        events, query, {"orderById": _event_id}, _event_id, _basic, default_descending=False
+    )
 
 
 def paid_sum(company: SandboxCompany, invoice_id: int) -> Decimal:

@@ -46,6 +46,27 @@ class PaymentEventReader:
                 return events
             page += 1
 
+    def kinds(self, invoice_id: str) -> dict[str, dict[str, Any]]:
+        """Event id → the invoice's full payment events (with ``type`` and ``description``,
+        which the bulk read leaves out: 26.04 spec, PaymentSearchResult holds basic payment
+        transactions)."""
+        found: dict[str, dict[str, Any]] = {}
+        page = 0
+        while True:
+            self.calls += 1
+            body = self.client.call(
+                "GET",
+                f"/invoices/{invoice_id}/paymentevents",
+                repeatable=True,
+                params={"size": PAGE_SIZE, "page": page},
+            )
+            results, page_size = _page(body)
+            fresh = [r for r in results if str(r.get("id")) not in found]
+            found.update((str(r.get("id")), r) for r in fresh)
+            if len(results) < page_size or not fresh:
+                return found
+            page += 1
+
 
 def _page(body: Any) -> tuple[list[dict[str, Any]], int]:
     if isinstance(body, list):  # tolerate a bare list, as some batch reads answer

@@ -29,7 +29,9 @@ from tilisilta.ledger.payments_in import (
     Recorder,
     candidates,
 )
+from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
+from tilisilta.store.payments import recorded_payment_refs
 
 FETCH_PAYMENT = "procountor.fetch_payment"
 
@@ -63,11 +65,42 @@ def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) ->
                 )
             if report.aborted:
                 break
+            try:
+                _add_kinds(reader, store, company_id, connection_id, events, journals)
+            except RemoteError as exc:
+                report.aborted = describe_failure(exc, "give the payment events")
+                break
             report.lines += _record_chunk(recorder, clock.now(), chunk, events, journals, report)
     finally:
         report.calls = reader.calls
         client.close()
     return report
+
+
+def _add_kinds(
+    reader: PaymentEventReader,
+    store: Store,
+    company_id: int,
+    connection_id: int,
+    events: list[dict[str, Any]],
+    journals: dict[str, JournalType],
+) -> None:
+    """Give the new events their type and description, read per invoice, where the journal
+    depends on the type; the fewest calls: none when every type goes to the bank journal, one
+    per invoice with new events otherwise, never for events recorded before."""
+    if all(journal is JournalType.BANK for journal in journals.values()):
+        return
+    with store.session() as session:
+        refs = [f"procountor:{connection_id}:{e.get('id')}" for e in events]
+        recorded = recorded_payment_refs(session, company_id, refs)
+    new = [e for e in events if f"procountor:{connection_id}:{e.get('id')}" not in recorded]
+    for invoice_id in sorted({str(e.get("invoiceId")) for e in new}):
+        full = reader.kinds(invoice_id)
+        for event in new:
+            if str(event.get("invoiceId")) == invoice_id and str(event.get("id")) in full:
+                event.update(
+                    {k: v for k, v in full[str(event.get("id"))].items() if k not in event}
+                )
 
 
 def _refused(error: ApiError) -> str:
