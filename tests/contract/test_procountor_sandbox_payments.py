@@ -510,3 +510,13 @@ def test_the_bulk_read_answers_basic_payment_transactions(env: Env) -> None:
     [full] = events_of(env, invoice["id"])["results"]
     assert full["type"] == "CASH" and full["description"] == "Maksettu käteisellä"
     assert env.call("GET", "/payments/paymentevents").status_code == 400  # invoiceId required
+
+
+def test_an_overpayment_is_refused(env: Env) -> None:
+    invoice = sent(env)
+    path = f"/invoices/{invoice['id']}/paymentevents/markpaid"
+    env.ok("PUT", path, markpaid_body(amount=TOTAL - Decimal("1.00")))
+    refused = env.call("PUT", path, markpaid_body(amount=Decimal("1.01")))
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["message"] == "AMOUNT_EXCEEDS_OPEN_SUM"
+    env.ok("PUT", path, markpaid_body(amount=Decimal("1.00")))  # the open sum exactly: fine
