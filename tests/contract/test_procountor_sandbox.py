@@ -1053,3 +1053,18 @@ def test_seed_data(env: Env) -> None:
     dimensions = env.ok("GET", "/dimensions")
     assert len(dimensions) == 2 and all(d["items"] for d in dimensions)
     assert env.ok("GET", "/currencies")["currencies"][0] == "EUR"
+
+
+def test_cash_discount_options_after_the_third_are_ignored_not_refused(env: Env) -> None:
+    # 26.04 spec, PaymentInfo.cashDiscount.optionList: "Up to three … Any additional values
+    # entered will be ignored".
+    options = [{"numberOfDays": n, "discountPercentage": 1} for n in (5, 7, 10, 14)]
+    payload = invoice_payload(env.iban)
+    payload["paymentInfo"]["cashDiscount"] = {
+        "cashDiscountsTermType": "FROM_INV_DATE",
+        "optionList": options,
+    }
+    created = env.call("POST", "/invoices", payload)
+    assert created.status_code == 200, created.text
+    kept = loads(created.content)["paymentInfo"]["cashDiscount"]["optionList"]
+    assert [o["numberOfDays"] for o in kept] == [5, 7, 10]

@@ -157,6 +157,9 @@ def _build(
     for row in invoice["invoiceRows"]:
         row["id"] = company.next_id("invoice_row")
     payment = invoice["paymentInfo"]
+    discount = payment.get("cashDiscount")
+    if isinstance(discount, dict) and isinstance(discount.get("optionList"), list):
+        discount["optionList"] = discount["optionList"][:3]  # 26.04 spec: the rest ignored
     if "bankAccount" not in payment and payment["paymentMethod"] != "CASH":
         payment["bankAccount"] = {"accountNumber": _default_iban(company)}
     _assign_reference(company, payment, previous)

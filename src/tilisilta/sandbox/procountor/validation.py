@@ -183,7 +183,9 @@ def _payment_info(
     cash_discount = c.obj(errs, payment, "cashDiscount", path)
     if cash_discount is not None:
         options = cash_discount.get("optionList")
-        if options is not None and (not isinstance(options, list) or len(options) > 3):
+        # 26.04 spec: "Up to three … any additional values entered will be ignored" (the
+        # invoice keeps the first three), so more is no error.
+        if options is not None and not isinstance(options, list):
             errs.add("paymentInfo.cashDiscount.optionList", e.INVALID_VALUE)
     _bank_reference(errs, payment, company)
     return due_date
