@@ -562,3 +562,23 @@ def test_two_companies_do_not_mix(
     # Fetching for one company binds nothing of the other's.
     report = hub.run("pc2", fetch_customers)
     assert report.fetched == 1 and [m.local_ref for m in report.already_bound] == ["C-1"]
+
+
+def test_a_customer_update_passes_the_literal_reading_of_patch(
+    hub: TestHub, procountor: Procountor, tmp_path: Path
+) -> None:
+    # Procountor's schema makes name, type and paymentInfo.paymentMethod required in a PATCH
+    # body; the hub's updates carry them, so they pass however Procountor reads it.
+    procountor.sandbox.companies[procountor.company_id].patch_schema_literal = True
+    set_options(hub, create_customers=True)
+    hub.import_invoices([invoice("1001")], tmp_path)
+    assert hub.send().lines[0].state == "sent"
+    hub.clock.advance(60)
+    changed = customer("C-1", "Rakennus Virtanen Oy", email="reskontra@virtanen.example")
+    hub.import_invoices([invoice("1002", customer=changed)], tmp_path)
+
+    [line] = hub.send().lines
+
+    assert line.state == "sent", line.message
+    ours = [r.status for r in procountor.sandbox.request_log if r.method == "PATCH"]
+    assert ours == [200]

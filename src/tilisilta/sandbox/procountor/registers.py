@@ -190,6 +190,17 @@ def patch_partner(
             errs.add(key, e.FIELD_NOT_PATCHABLE)
     if payload.get("id") not in (None, partner_id):
         errs.add("id", e.INVALID_VALUE)
+    # A nested object sent is a whole BusinessPartnerPaymentInfo, whose paymentMethod is
+    # required (26.04 spec and the third-party yaml); merging it would hide a partial one.
+    payment = payload.get("paymentInfo")
+    if payment is not None and (not isinstance(payment, dict) or "paymentMethod" not in payment):
+        errs.add("paymentInfo.paymentMethod", e.REQUIRED)
+    if company.patch_schema_literal:
+        for key in ("name", "type"):
+            if key not in payload:
+                errs.add(key, e.REQUIRED)
+        if payment is None:
+            errs.add("paymentInfo.paymentMethod", e.REQUIRED)
     errs.raise_if_any()
     merged = copy.deepcopy(stored)
     for key in _PATCHABLE:
