@@ -358,7 +358,10 @@ def test_a_changed_customer_is_patched_with_the_current_version(
         "PATCH",
         f"/businesspartners/{partner_id}",
         repeatable=False,
-        json_body={"paymentInfo": {"paymentTermDays": "21"}, "version": current["version"]},
+        json_body={
+            "paymentInfo": {"paymentMethod": "BANK_TRANSFER", "paymentTermDays": "21"},
+            "version": current["version"],
+        },
     )
     hub.clock.advance(60)
     changed = customer("C-1", "Rakennus Virtanen Oy", email="reskontra@virtanen.example")
@@ -434,7 +437,10 @@ def test_a_stale_version_is_read_again_and_retried_once(
             "PATCH",
             f"/businesspartners/{partner_id}",
             repeatable=False,
-            json_body={"paymentInfo": {"paymentTermDays": "30"}, "version": version},
+            json_body={
+                "paymentInfo": {"paymentMethod": "BANK_TRANSFER", "paymentTermDays": "30"},
+                "version": version,
+            },
         )
 
     hub.clock.advance(60)
