@@ -1068,3 +1068,22 @@ def test_cash_discount_options_after_the_third_are_ignored_not_refused(env: Env)
     assert created.status_code == 200, created.text
     kept = loads(created.content)["paymentInfo"]["cashDiscount"]["optionList"]
     assert [o["numberOfDays"] for o in kept] == [5, 7, 10]
+
+
+def test_a_field_the_invoice_model_does_not_have_is_refused(env: Env) -> None:
+    # Procountor's invoice model (its specs' property lists): anything else is refused by path,
+    # so a client's misspelt or invented field is never silently dropped.
+    payload = invoice_payload(env.iban)
+    payload["invoiceRow"] = []  # misspelt
+    payload["invoiceRows"][0]["vatCode"] = "KOMY"  # another service's field
+    payload["paymentInfo"]["iban"] = env.iban
+    refused = env.call("POST", "/invoices", payload)
+    assert refused.status_code == 400
+    assert errors_of(refused) == {
+        ("invoiceRow", "UNKNOWN_FIELD"),
+        ("invoiceRows[0].vatCode", "UNKNOWN_FIELD"),
+        ("paymentInfo.iban", "UNKNOWN_FIELD"),
+    }
+    # Read-only fields echoed back are in the model: ignored, not refused.
+    echoed = invoice_payload(env.iban, id=1, status="PAID", invoiceSumInfo=[], version="x")
+    assert env.call("POST", "/invoices", echoed).status_code == 200

@@ -65,6 +65,7 @@ UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"  # 415
 CURRENCY_MISMATCH = "CURRENCY_MISMATCH"  # markpaid currency is not the invoice's
 # Business partners and products (our choices).
 FIELD_NOT_PATCHABLE = "FIELD_NOT_PATCHABLE"
+UNKNOWN_FIELD = "UNKNOWN_FIELD"  # [assumed] a field the invoice model does not have
 PRODUCT_GROUP_NOT_FOUND = "PRODUCT_GROUP_NOT_FOUND"
 TRAVEL_NOT_REMOVABLE = "TRAVEL_NOT_REMOVABLE"  # DELETE of a TRAVEL product or product group
 PRODUCT_GROUP_IN_USE = "PRODUCT_GROUP_IN_USE"  # 409: the group still has products

@@ -13,6 +13,7 @@ from . import checks as c
 from . import enums
 from . import errors as e
 from .errors import ValidationErrors
+from .known_fields import unknown_invoice_fields
 from .state import SandboxCompany
 
 ZERO = Decimal(0)
@@ -23,6 +24,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def validate_invoice(payload: dict[str, Any], company: SandboxCompany) -> ValidationErrors:
     errs = ValidationErrors()
+    unknown_invoice_fields(errs, payload)
     kind = c.enum(errs, payload, "type", "", enums.INVOICE_TYPES, required=True)
     if kind is not None and kind not in enums.SANDBOX_INVOICE_TYPES:
         errs.add("type", e.INVOICE_TYPE_NOT_SUPPORTED)
