@@ -466,3 +466,21 @@ def test_the_literal_schema_reading_needs_name_type_and_payment_method(env: Env)
         "version": created["version"],
     }
     assert env.ok("PATCH", path, full)["invoicingInfo"]["email"] == "a@b.fi"
+
+
+def test_a_field_the_partner_model_does_not_have_is_refused(env: Env) -> None:
+    payload = partner_payload()
+    payload["vatNumber"] = "FI01120389"  # not a BusinessPartner field
+    payload["paymentInfo"]["iban"] = "FI21 1234 5600 0007 85"
+    refused = env.call("POST", "/businesspartners", payload)
+    assert errors_of(refused) == {
+        ("vatNumber", "UNKNOWN_FIELD"),
+        ("paymentInfo.iban", "UNKNOWN_FIELD"),
+    }
+    created = env.ok("POST", "/businesspartners", partner_payload())
+    inside = env.call(
+        "PATCH",
+        f"/businesspartners/{created['id']}",
+        {"invoicingInfo": {"emial": "a@b.fi"}, "version": created["version"]},
+    )
+    assert errors_of(inside) == {("invoicingInfo.emial", "UNKNOWN_FIELD")}

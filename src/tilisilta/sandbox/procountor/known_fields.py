@@ -88,3 +88,59 @@ def _unknown(
     for key in value:
         if key not in known:
             errs.add(join(path, key), e.UNKNOWN_FIELD)
+
+
+_PARTNER = frozenset(
+    {
+        "additionalInfo", "address", "attachments", "billingAddress", "contactPersons",
+        "deliveryAddress", "id", "invoicingInfo", "name", "paymentInfo", "registryInfo", "type",
+        "version",
+    }
+)  # fmt: skip
+_PARTNER_SECTIONS: dict[str, frozenset[str]] = {
+    "address": _ADDRESS,
+    "billingAddress": _ADDRESS,
+    "deliveryAddress": _ADDRESS,
+    "invoicingInfo": frozenset(
+        {
+            "accountingCode", "agreementNumber", "buyerReferenceIdentifier", "contactPerson",
+            "customerNumber", "deliverySite", "denyEinvoiceReminders", "einvoiceAddress",
+            "einvoiceOperator", "email", "identifier", "identifierType", "invoiceChannel",
+            "language", "orderNumber", "orderReference", "ovt", "sellerReferenceIdentifier",
+            "tenderReference",
+        }
+    ),
+    "paymentInfo": frozenset(
+        {
+            "bankAccount", "bic", "cashDiscount", "clearingCode", "currency",
+            "customerAccountNumber", "deliveryMethod", "discountPercentage",
+            "factoringContractId", "paymentMethod", "paymentTermDays", "paymentTermPercentage",
+            "penalInterestRate",
+        }
+    ),
+    "additionalInfo": frozenset(
+        {
+            "auxiliaryCompanyName", "comments1", "comments2", "defaultAdditionalInformation",
+            "defaultReference", "formerCompanyName", "group", "invoiceLedger", "invoicePeriod",
+            "parentCompanyId", "parentCompanyIdType", "sector", "webAddress",
+            "withholdingRegisterMarking",
+        }
+    ),
+    "registryInfo": frozenset(
+        {
+            "active", "fax", "homeMunicipality", "mobilePhone", "partnerGroups", "phone",
+            "reportGroup", "reportGroupId", "section",
+        }
+    ),
+}  # fmt: skip
+
+
+def unknown_partner_fields(errs: ValidationErrors, payload: dict[str, Any]) -> None:
+    """The business partner model's fields (the yaml's BusinessPartner and its parts)."""
+    _unknown(errs, payload, _PARTNER, "")
+    for section, known in _PARTNER_SECTIONS.items():
+        _unknown(errs, payload.get(section), known, section)
+    persons = payload.get("contactPersons")
+    if isinstance(persons, list):
+        for index, person in enumerate(persons):
+            _unknown(errs, person, {"email", "id", "name", "phone"}, f"contactPersons[{index}]")

@@ -14,6 +14,7 @@ from . import checks as c
 from . import enums, paging
 from . import errors as e
 from .errors import ApiError, ValidationErrors
+from .known_fields import unknown_partner_fields
 from .state import SandboxCompany, next_version
 from .validation import check_address
 
@@ -61,6 +62,7 @@ _REGISTRY_LIMITS = {
 
 def _validate_partner(payload: dict[str, Any], company: SandboxCompany) -> ValidationErrors:
     errs = ValidationErrors()
+    unknown_partner_fields(errs, payload)
     c.string(errs, payload, "name", "", required=True, min_len=1, max_len=80)
     kind = c.enum(errs, payload, "type", "", enums.PARTNER_TYPES, required=True)
     if kind is not None and kind not in enums.PARTNER_TYPES_WRITABLE:
