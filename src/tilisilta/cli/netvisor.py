@@ -16,10 +16,10 @@ from tilisilta.connectors.netvisor.flows.invoices import SEND_INVOICE
 from tilisilta.connectors.netvisor.flows.products import ProductSendReport
 from tilisilta.connectors.netvisor.flows.purchases import PurchaseFetchReport
 from tilisilta.connectors.netvisor.options import NetvisorOptions
+from tilisilta.ledger.binder import binding_of
 from tilisilta.ledger.exchanges import sent_progress
 from tilisilta.ledger.payments_in import PaymentFetchReport
-from tilisilta.store.documents import invoices_by_number
-from tilisilta.store.models import Binding
+from tilisilta.store.documents import INVOICE, invoices_by_number
 
 netvisor_app = typer.Typer(
     help="Netvisor: purchase invoices, products, sent invoices.", no_args_is_help=True
@@ -137,9 +137,7 @@ def invoice(
         found = invoices_by_number(session, context.company_id, [number])
         document = found[0] if found else None
         binding = (
-            session.query(Binding)
-            .filter_by(connection_id=context.connection_id, local_id=document.id)
-            .one_or_none()
+            binding_of(session, context.connection_id, INVOICE, document.id)
             if document is not None
             else None
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -66,9 +65,7 @@ def run_netvisor_company(
     clock: Clock,
     settings: Settings,
     odoo: OdooSandbox,
-    folder: Path,
 ) -> NetvisorDemo:
-    del folder  # the store is the demo's own; nothing else is written
     netvisor = NetvisorSandbox(clock=clock, seed=2, public_base_url=NETVISOR_URL)
     netvisor.add_company(COMPANY_ID, COMPANY_NAME)
     partner = netvisor.add_partner("TILISILTA_DEMO")

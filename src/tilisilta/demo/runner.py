@@ -257,7 +257,7 @@ def run_demo(folder: Path, clock: Clock | None = None, *, faults: bool = True) -
         _customers_pay(sandbox, company_id, today(clock))
         paid = fetch_payments(books)
         written_back = push_payments(erp_context)
-        second = run_netvisor_company(store, box, clock, settings, odoo, folder)
+        second = run_netvisor_company(store, box, clock, settings, odoo)
     finally:
         transport.close()
         odoo.close()

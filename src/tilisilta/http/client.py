@@ -131,7 +131,6 @@ class HttpClient:
                 self.signer(request)
             try:
                 response = self._http.send(request)
-                response.read()
             except httpx.TransportError as exc:
                 error = exc
         secrets = list(self.secrets())

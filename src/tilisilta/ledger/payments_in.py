@@ -128,16 +128,12 @@ def candidates(
                     binding.external_id,
                     binding.remote_status,
                     # A version changed after sending is not what the customer pays.
-                    _amount(total) if total is not None else load_invoice(document).total,
+                    Decimal(str(total)) if total is not None else load_invoice(document).total,
                 )
             )
     if numbers:
         _note_unasked(session, company_id, numbers, chosen, report)
     return chosen
-
-
-def _amount(value: object) -> Decimal:
-    return Decimal(str(value).replace(",", "."))
 
 
 def _note_unasked(

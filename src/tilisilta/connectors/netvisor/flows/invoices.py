@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
@@ -19,6 +20,7 @@ from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
     NetvisorRefused,
     body,
+    decimal_of,
     text,
 )
 from tilisilta.connectors.netvisor.errors import describe_failure, explain
@@ -120,7 +122,7 @@ class InvoiceDeliverer:
             attempt.checkpoint(
                 number=text(remote, "SalesInvoiceNumber"),
                 reference=text(remote, "SalesInvoiceReferencenumber"),
-                total=text(remote, "SalesInvoiceAmount"),
+                total=_plain(decimal_of(text(remote, "SalesInvoiceAmount"))),
             )
         warning = None
         credit = invoice.kind is InvoiceKind.CREDIT_NOTE and invoice.credited_invoice_number
@@ -160,6 +162,11 @@ class InvoiceDeliverer:
                 return Unknown(f"{explain(error)}; the hub looks it up before anything else")
             return Refused(explain(error))
         return transport_outcome(error)
+
+
+def _plain(amount: Decimal | None) -> str | None:
+    """A total as the ledger keeps it: a plain decimal, whatever Netvisor wrote."""
+    return str(amount) if amount is not None else None
 
 
 @dataclass
