@@ -175,3 +175,33 @@ class ConnectionState(Base):
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[Any] = mapped_column(JSONType, nullable=False)
     updated_at: Mapped[datetime]
+
+
+class Schedule(Base):
+    """One scheduled action of a connection (declared by its kind: ``Connector.schedules``): a
+    person's choices (enabled, every so many seconds or a cron expression) beside the runner's
+    state. ``claimed_by``/``claimed_until`` is the lease of the process running it, so that one
+    period runs once however many runners there are, and a killed runner's claim lapses."""
+
+    __tablename__ = "schedule"
+    __table_args__ = (UniqueConstraint("connection_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
+    cron: Mapped[str | None] = mapped_column(String(100), default=None)
+    next_run_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    run_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_outcome: Mapped[str | None] = mapped_column(String(20), default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
