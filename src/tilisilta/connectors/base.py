@@ -9,6 +9,7 @@ a :class:`FlowContext` from the connection once, and call it with JSON-able para
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -78,6 +79,8 @@ class FlowContext:
     # Tests inject a transport to reach a sandbox in-process; None means real HTTP.
     transport: httpx.BaseTransport | None = None
     progress: Progress | None = None  # told how much work there is and how it goes
+    # Set when the process running the flow is asked to stop: sending begins no new document.
+    stop: threading.Event | None = None
 
     def options_as(self, kind: str, model: type[M]) -> M:
         """The connection's settings as ``kind``'s model (``open_context`` validated them), or a

@@ -14,6 +14,7 @@ state themselves. Planning lives in :mod:`tilisilta.ledger.planning`.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ from tilisilta.store.engine import Store
 from tilisilta.store.models import Document, Exchange, ExchangeCall
 
 log = structlog.get_logger(__name__)
+
+
+STOPPED = (
+    "the hub was asked to stop, so it began no more documents; the rest wait for the next run"
+)
 
 
 @dataclass
@@ -80,6 +86,7 @@ class DeliveryRunner:
         max_attempts: int = 6,
         backoff: Backoff | None = None,
         seed: int | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -92,6 +99,9 @@ class DeliveryRunner:
         self.owner = current_owner()
         self._abort_message: str | None = None
         self._proven = False
+        # Set when the process is asked to stop (SIGTERM): no new document is begun, the ones
+        # under way finish, and the rest stay pending for the next run.
+        self.stop = stop
 
     # -- planning -------------------------------------------------------------------------
     def plan(self, documents: Iterable[Document], *, session: Session | None = None) -> list[int]:
@@ -219,6 +229,9 @@ class DeliveryRunner:
     def attempt(self, exchange_id: int) -> str:
         """One attempt at one exchange; returns the state it was left in."""
         if self._abort_message:
+            return "aborted"
+        if self.stop is not None and self.stop.is_set():
+            self._abort_message = STOPPED
             return "aborted"
         claimed = self._claim(exchange_id)
         if claimed is None:

@@ -201,6 +201,7 @@ def send_invoices(
         deliverer=deliverer,
         lease_seconds=context.settings.send_lease_seconds,
         max_attempts=context.settings.max_attempts,
+        stop=context.stop,
     )
     try:
         try:

@@ -331,6 +331,7 @@ def push_payments(context: FlowContext) -> PushReport:
         deliverer=deliverer,
         lease_seconds=context.settings.send_lease_seconds,
         max_attempts=context.settings.max_attempts,
+        stop=context.stop,
     )
     try:
         ids = runner.plan(payments)

@@ -394,6 +394,7 @@ def push_purchase_invoices(context: FlowContext, *, refs: list[str] | None = Non
         deliverer=deliverer,
         lease_seconds=context.settings.send_lease_seconds,
         max_attempts=context.settings.max_attempts,
+        stop=context.stop,
     )
     exchange_ids: list[int] = []
     try:
