@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -29,6 +30,18 @@ class Settings(BaseSettings):
         default=300.0, description="How long a send may take before another run may reconcile it."
     )
     max_attempts: int = Field(default=6, description="Delivery attempts before a final error.")
+    schedule_lease_seconds: float = Field(
+        default=60.0,
+        gt=5,
+        description=(
+            "How long a runner's claim on a scheduled run lasts unless renewed (it renews it "
+            "every third of this while alive); a killed runner's runs are taken up after it."
+        ),
+    )
+
+    @property
+    def schedule_lease(self) -> timedelta:
+        return timedelta(seconds=self.schedule_lease_seconds)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

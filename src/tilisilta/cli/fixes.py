@@ -14,6 +14,9 @@ COMMANDS = {
     "connection.fetch_vat": "tilisilta connection fetch-vat {connection}",
     "exchange.retry": "tilisilta exchange retry {exchange}",
     "log": "tilisilta log",
+    "schedule.list": "tilisilta schedule list",
+    "schedule.set": "tilisilta schedule set {connection} {schedule} {option}",
+    "run": "tilisilta run",
     "odoo.tax_map": "tilisilta odoo tax-map {connection} {tax} <treatment>",
     "odoo.unit_map": "tilisilta odoo unit-map {connection} {unit} <code>",
     "procountor.bind_customer": (

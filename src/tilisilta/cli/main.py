@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from tilisilta.cli import companies, demo, exchanges, payments, sandbox, sending, status
+from tilisilta.cli import (
+    companies,
+    demo,
+    exchanges,
+    payments,
+    sandbox,
+    schedules,
+    sending,
+    status,
+)
 from tilisilta.cli.guard import GuardedGroup
 from tilisilta.cli.runtime import console, fail, runtime
 from tilisilta.connectors.registry import connector, kinds
@@ -29,6 +38,7 @@ app.add_typer(sending.import_app, name="import")
 app.add_typer(sending.send_app, name="send")
 app.add_typer(exchanges.exchange_app, name="exchange")
 app.add_typer(payments.fetch_app, name="fetch")
+app.add_typer(schedules.schedule_app, name="schedule")
 for kind in kinds():  # each kind's own commands, as its description names them
     commands = connector(kind).commands
     if commands is not None:
@@ -38,6 +48,7 @@ app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
 app.command("status")(status.show_status)
 app.command("demo")(demo.demo)
+app.command("run")(schedules.run)
 
 
 @db.command("upgrade")

@@ -10,15 +10,17 @@ import typer
 from rich.table import Table
 
 from tilisilta.cli.runtime import console, runtime
+from tilisilta.cli.schedules import print_schedules
 from tilisilta.http.jsonwire import encode_json
+from tilisilta.jobs import schedules
 from tilisilta.ledger.status import hub_status
 
 
 def show_status(
     as_json: Annotated[bool, typer.Option("--json", help="For scripts: the same as JSON.")] = False,
 ) -> None:
-    """What is unsent, what waits for a retry, open data issues and refusals, and what was sent
-    and received today, per company and connection."""
+    """What is unsent, what waits for a retry, open data issues and refusals, what was sent
+    and received today, and each schedule's last and next run, per company and connection."""
     from tilisilta.connectors.registry import connector, title_of
 
     rt = runtime()
@@ -33,8 +35,14 @@ def show_status(
 
     with rt.store.session() as session:
         companies = hub_status(session, since, sends)
+        planned = schedules.views(session, now)
     if as_json:
-        print(encode_json([dataclasses.asdict(c) for c in companies], indent=2).decode())
+        shown = [
+            dataclasses.asdict(c)
+            | {"schedules": [v.as_json() for v in planned if v.company == c.name]}
+            for c in companies
+        ]
+        print(encode_json(shown, indent=2).decode())
         return
     if not companies:
         console.print("No companies yet: add one with `tilisilta company create NAME BUSINESS_ID`.")
@@ -56,3 +64,6 @@ def show_status(
                 str(c.received_today),
             )
         console.print(table)
+        theirs = [v for v in planned if v.company == company.name]
+        if theirs:
+            print_schedules(theirs, title=f"{company.name}: schedules")

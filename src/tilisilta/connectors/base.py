@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -148,6 +149,29 @@ class FlowSpec:
 
 
 @dataclass(frozen=True)
+class ScheduleSpec:
+    """One scheduled action a kind of connection offers, as its seed's scheduled actions do:
+    its flows run in order (the first that stops the run ends it) every ``every`` by default.
+    A person may disable it, or set another interval or a cron expression, per connection."""
+
+    name: str  # unique within the kind, e.g. "fetch_payments"
+    summary: str  # in a bookkeeper's words
+    flows: tuple[str, ...]
+    every: timedelta
+    enabled: bool = True
+
+
+def send_unsent(kind: str, every: timedelta = timedelta(minutes=5)) -> ScheduleSpec:
+    """The schedule every kind with a ``send_invoices`` flow offers: send what is unsent."""
+    return ScheduleSpec(
+        "send_unsent",
+        "send the invoices and credit notes not yet sent",
+        (f"{kind}.send_invoices",),
+        every,
+    )
+
+
+@dataclass(frozen=True)
 class Connector:
     """One kind of external system, as the hub's generic parts see it."""
 
@@ -163,6 +187,11 @@ class Connector:
     #: Its own commands, as "module:attribute" of a typer app mounted as `tilisilta <kind>`
     #: (named, not imported, so that nothing below cli/ depends on the CLI).
     commands: str | None = None
+    #: Its scheduled actions (the runner reads them; a new kind adds its own here).
+    schedules: tuple[ScheduleSpec, ...] = ()
+    #: The key under which its work runs one job at a time across every process and machine
+    #: (a remote that takes one request at a time per account); None: one per connection.
+    job_lock: Callable[[FlowContext], str] | None = None
 
     def flow(self, short_name: str) -> FlowSpec | None:
         return self.flows.get(f"{self.kind}.{short_name}")

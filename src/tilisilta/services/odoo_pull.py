@@ -12,14 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tilisilta.connectors.base import FlowContext, FlowResult, require_kind_of
+from tilisilta.connectors.odoo.connector import PULL
 from tilisilta.connectors.registry import run_flow
 
-STEPS = (
-    ("customers", "odoo.pull_partners"),
-    ("products", "odoo.pull_products"),
-    ("invoices", "odoo.pull_invoices"),
-    ("posted", "odoo.check_posted"),
-)
+# The report's name of each step of the Odoo connector's pull, in its order.
+STEPS = tuple(zip(("customers", "products", "invoices", "posted"), PULL, strict=True))
 
 
 @dataclass

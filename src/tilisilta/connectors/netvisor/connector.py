@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from tilisilta.connectors.base import (
     Connector,
+    FlowContext,
     FlowSpec,
+    ScheduleSpec,
     Selection,
     SendParams,
     reporting,
+    send_unsent,
     sent_result,
 )
-from tilisilta.connectors.netvisor.flows.connection import test_connection
+from tilisilta.connectors.netvisor.flows.connection import serial_key, test_connection
 from tilisilta.connectors.netvisor.flows.invoices import send_invoices
 from tilisilta.connectors.netvisor.flows.payments import fetch_payments
 from tilisilta.connectors.netvisor.flows.products import send_products
@@ -69,6 +72,29 @@ FLOWS = (
     ),
 )
 
+# The seed's scheduled actions (purchase invoices, sales invoice status), and sending.
+SCHEDULES = (
+    send_unsent("netvisor"),
+    ScheduleSpec(
+        "fetch_purchase_invoices",
+        "fetch new purchase invoices, with their attachments",
+        ("netvisor.fetch_purchase_invoices",),
+        timedelta(hours=1),
+    ),
+    ScheduleSpec(
+        "fetch_invoice_status",
+        "fetch the payments of sent sales invoices (their status)",
+        ("netvisor.fetch_payments",),
+        timedelta(hours=1),
+    ),
+)
+
+
+def job_lock(context: FlowContext) -> str:
+    """Netvisor takes one request at a time per company, whichever connection or machine."""
+    return serial_key(context, context.options_as("netvisor", NetvisorOptions))
+
+
 CONNECTOR = Connector(
     kind="netvisor",
     title="Netvisor",
@@ -78,5 +104,7 @@ CONNECTOR = Connector(
     default_environment="test",
     test_connection=test_connection,
     flows={flow.name: flow for flow in FLOWS},
+    schedules=SCHEDULES,
+    job_lock=job_lock,
     commands="tilisilta.cli.netvisor:netvisor_app",
 )

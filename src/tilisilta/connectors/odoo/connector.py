@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import BaseModel, ConfigDict
 
 from tilisilta.connectors.base import (
     Connector,
     FlowResult,
     FlowSpec,
+    ScheduleSpec,
     reporting,
     result_of,
     sent_result,
@@ -61,6 +64,26 @@ FLOWS = (
     ),
 )
 
+# A pull reads what changed, in the order the hub needs it: customers and products first
+# (invoices refer to them), then invoices, then the check that those read before are still posted.
+PULL = ("odoo.pull_partners", "odoo.pull_products", "odoo.pull_invoices", "odoo.check_posted")
+
+SCHEDULES = (
+    ScheduleSpec("pull", "read what changed in Odoo", PULL, timedelta(minutes=15)),
+    ScheduleSpec(
+        "push_payments",
+        "register the payments the hub received on their invoices",
+        ("odoo.push_payments",),
+        timedelta(minutes=15),
+    ),
+    ScheduleSpec(
+        "push_purchase_invoices",
+        "book fetched purchase invoices as vendor bills",
+        ("odoo.push_purchase_invoices",),
+        timedelta(hours=1),
+    ),
+)
+
 CONNECTOR = Connector(
     kind="odoo",
     title="Odoo",
@@ -70,5 +93,6 @@ CONNECTOR = Connector(
     default_environment="production",
     test_connection=test_connection,
     flows={flow.name: flow for flow in FLOWS},
+    schedules=SCHEDULES,
     commands="tilisilta.cli.odoo:odoo_app",
 )

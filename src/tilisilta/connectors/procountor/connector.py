@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import BaseModel, ConfigDict
 
 from tilisilta.connectors.base import (
     Connector,
     FlowSpec,
+    ScheduleSpec,
     Selection,
     SendParams,
     reporting,
+    send_unsent,
     sent_result,
 )
 from tilisilta.connectors.procountor.flows.connection import test_connection
@@ -60,6 +64,17 @@ FLOWS = (
     ),
 )
 
+# The seed's scheduled action (fetch payments), and sending what is unsent.
+SCHEDULES = (
+    send_unsent("procountor"),
+    ScheduleSpec(
+        "fetch_payments",
+        "fetch the payments of sent invoices not yet paid",
+        ("procountor.fetch_payments",),
+        timedelta(hours=1),
+    ),
+)
+
 CONNECTOR = Connector(
     kind="procountor",
     title="Procountor",
@@ -69,5 +84,6 @@ CONNECTOR = Connector(
     default_environment="test",
     test_connection=test_connection,
     flows={flow.name: flow for flow in FLOWS},
+    schedules=SCHEDULES,
     commands="tilisilta.cli.registers:procountor_app",
 )

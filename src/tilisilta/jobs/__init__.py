@@ -1,0 +1,1 @@
+"""Running flows unattended: schedules, the embedded runner, and procrastinate workers."""
