@@ -78,6 +78,19 @@ def store(database_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture
+def pg_store() -> Iterator[Store]:
+    """A fresh PostgreSQL database, migrated, with the job queue installed."""
+    from tilisilta.jobs.queue import install_queue_schema
+
+    for url in _postgres_database():
+        store = Store(url)
+        store.upgrade()
+        install_queue_schema(store)
+        yield store
+        store.dispose()
+
+
+@pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     store = Store(f"sqlite:///{tmp_path / 'store.db'}")
     store.upgrade()

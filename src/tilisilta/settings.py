@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    stalled_worker_seconds: float = Field(
+        default=30.0,
+        gt=1,
+        description=(
+            "A worker silent this long is taken for dead: its job goes "
+            "back to the queue for another worker (it sends a heartbeat every third of this)."
+        ),
+    )
+
     @property
     def schedule_lease(self) -> timedelta:
         return timedelta(seconds=self.schedule_lease_seconds)

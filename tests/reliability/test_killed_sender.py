@@ -9,10 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,51 +19,16 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.factories import batch
+from tests.reliability.processes import cli, served, wait_until
 
 pytestmark = pytest.mark.slow
 COUNT = 120
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "tilisilta", *args]
-
-
-def _wait_until(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)  # polling another process: there is no clock of ours to advance
-    raise AssertionError("timed out waiting")
-
-
 @pytest.fixture
 def served_sandbox(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path / "sandbox.log").open("w")
-    proc = subprocess.Popen(
-        _cli("sandbox", "serve", "procountor", "--port", str(port)), stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{url}/_sandbox/faults", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        _wait_until(up)
+    with served("procountor", tmp_path / "sandbox.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_rerun_after_sigkill_sends_each_invoice_exactly_once(
@@ -86,7 +48,7 @@ def test_rerun_after_sigkill_sends_each_invoice_exactly_once(
     env.pop("TILISILTA_DATABASE_URL", None)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(_cli(*args), env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(cli(*args), env=env, capture_output=True, text=True, timeout=300)
 
     assert run("company", "create", "Demo Oy", "2077474-0").returncode == 0
     added = run(
@@ -113,12 +75,12 @@ def test_rerun_after_sigkill_sends_each_invoice_exactly_once(
 
     company_invoices = f"{url}/_sandbox/companies/{creds['company_id']}/invoices"
     sender = subprocess.Popen(
-        _cli("send", "invoices", "--connection", "pc", "--all-unsent"),
+        cli("send", "invoices", "--connection", "pc", "--all-unsent"),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_until(lambda: len(httpx.get(company_invoices).json()) >= 30, timeout=120)
+    wait_until(lambda: len(httpx.get(company_invoices).json()) >= 30, timeout=120)
     sender.send_signal(signal.SIGKILL)
     sender.wait(10)
     at_kill = len(httpx.get(company_invoices).json())

@@ -16,6 +16,7 @@ from tilisilta.cli import (
     schedules,
     sending,
     status,
+    workers,
 )
 from tilisilta.cli.guard import GuardedGroup
 from tilisilta.cli.runtime import console, fail, runtime
@@ -49,16 +50,20 @@ app.command("log")(exchanges.show_log)
 app.command("status")(status.show_status)
 app.command("demo")(demo.demo)
 app.command("run")(schedules.run)
+app.command("worker")(workers.worker)
 
 
 @db.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Migrate the database (SQLite or PostgreSQL) to the newest schema."""
+    from tilisilta.jobs.queue import install_queue_schema
     from tilisilta.store.engine import Store
 
     rt = runtime()
     store = Store(rt.settings.resolved_database_url())
     store.upgrade(revision)
+    if install_queue_schema(store):
+        console.print("Job queue (procrastinate) installed for `tilisilta worker`.")
     console.print(
         f"Database at {revision}: {store.engine.url.render_as_string(hide_password=True)}"
     )

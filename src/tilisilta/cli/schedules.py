@@ -162,7 +162,7 @@ def schedule_run(
     if background:
         console.print(f"{connection} {name}: asked; the runner starts it within a few seconds.")
         return
-    owner = f"command:{current_owner()}"
+    owner = current_owner()
     lease = rt.settings.schedule_lease
     claim = schedules.take(rt.store, schedule_id, owner, rt.clock.now(), lease)
     if claim is None:
@@ -171,12 +171,12 @@ def schedule_run(
             "it was not started twice"
         )
     outcome = execute(claim, opener(rt), rt.store, rt.clock, owner, lease=lease)
-    _print_run(claim, outcome)
+    print_run(claim, outcome)
     if outcome.outcome != "ok":
         raise typer.Exit(COULD_NOT_RUN)
 
 
-def _print_run(claim: Claim, outcome: RunOutcome) -> None:
+def print_run(claim: Claim, outcome: RunOutcome) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in outcome.counts.items() if v)
     colour = {"ok": "green", "stopped": "yellow"}.get(outcome.outcome, "red")
     line = f"{claim.connection} {claim.name}: [{colour}]{outcome.outcome}[/{colour}]"
@@ -226,7 +226,7 @@ def _run_embedded(rt: Runtime, *, once: bool, threads: int) -> None:
         opener(rt),
         threads=threads,
         lease=rt.settings.schedule_lease,
-        on_run=_print_run,
+        on_run=print_run,
     )
     if once:
         ran = runner.run_once()

@@ -35,7 +35,7 @@ class Runner:
     lease: timedelta = timedelta(seconds=60)
     tick_seconds: float = 1.0
     on_run: OnRun | None = None
-    owner: str = field(default_factory=lambda: f"runner:{current_owner()}")
+    owner: str = field(default_factory=current_owner)
     stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:

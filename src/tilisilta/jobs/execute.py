@@ -115,11 +115,4 @@ def execute(
         error=outcome.error,
         again_now=cut_short,
     )
-    log.info(
-        "schedule ran",
-        connection=claim.connection,
-        schedule=claim.name,
-        outcome=outcome.outcome,
-        error=outcome.error,
-    )
     return outcome

@@ -21,6 +21,7 @@ from tilisilta.connectors.base import ScheduleSpec
 from tilisilta.connectors.registry import connector
 from tilisilta.fixes import fix
 from tilisilta.jobs.timing import describe, next_run
+from tilisilta.ledger.leases import owner_is_gone
 from tilisilta.store.companies import NotFound, find_connection
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Company, Connection, Schedule
@@ -184,13 +185,33 @@ class Claim:
     flows: tuple[str, ...]
 
 
-def _due(now: datetime) -> Any:
+def due(now: datetime) -> Any:
+    """Unheld, and enabled and past its time, or asked to run now."""
     free = or_(Schedule.claimed_until.is_(None), Schedule.claimed_until < now)
     wanted = or_(
         and_(Schedule.enabled.is_(True), Schedule.next_run_at <= now),
         Schedule.run_requested.is_(True),
     )
     return and_(free, wanted)
+
+
+def release_the_dead(session: Session, now: datetime) -> None:
+    """Free at once the claims of runners on this machine that no longer exist (killed), so a
+    restart need not wait for their leases to lapse."""
+    held = session.execute(
+        select(Schedule.id, Schedule.claimed_by).where(
+            Schedule.claimed_by.is_not(None),
+            Schedule.claimed_by != QUEUED,
+            Schedule.claimed_until > now,
+        )
+    ).all()
+    for schedule_id, owner in held:
+        if owner_is_gone(owner):
+            session.execute(
+                update(Schedule)
+                .where(Schedule.id == schedule_id, Schedule.claimed_by == owner)
+                .values(claimed_by=None, claimed_until=None)
+            )
 
 
 def claim_due(
@@ -206,10 +227,11 @@ def claim_due(
     ids this runner is working for), one short transaction each."""
     with store.session() as session:
         ensure(session, now)
+        release_the_dead(session, now)
         rows = session.execute(
             select(Schedule.id, Connection.id, Connection.name, Connection.kind, Schedule.name)
             .join(Connection, Connection.id == Schedule.connection_id)
-            .where(_due(now), Connection.state == READY, Connection.id.not_in(list(busy)))
+            .where(due(now), Connection.state == READY, Connection.id.not_in(list(busy)))
             .order_by(Schedule.run_requested.desc(), Schedule.next_run_at)
         ).all()
     claims: list[Claim] = []
@@ -221,7 +243,7 @@ def claim_due(
         with store.session() as session:
             got = session.execute(
                 update(Schedule)
-                .where(Schedule.id == schedule_id, _due(now))
+                .where(Schedule.id == schedule_id, due(now))
                 .values(claimed_by=owner, claimed_until=now + lease, last_started_at=now)
             ).rowcount  # type: ignore[attr-defined]
         if got:
@@ -238,6 +260,8 @@ def take(
     """Claim one schedule whatever its timing (run now; a worker's job): when it is free,
     queued for a worker, or held by a process that died. None when a live process holds it
     (the same job delivered twice, or a run already under way)."""
+    with store.session() as session:
+        release_the_dead(session, now)
     with store.session() as session:
         got = session.execute(
             update(Schedule)

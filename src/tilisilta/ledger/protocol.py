@@ -47,9 +47,7 @@ from tilisilta.store.models import Document, Exchange, ExchangeCall
 log = structlog.get_logger(__name__)
 
 
-STOPPED = (
-    "the hub was asked to stop, so it began no more documents; the rest wait for the next run"
-)
+STOPPED = "the hub was asked to stop, so it began no more documents; the rest wait for the next run"
 
 
 @dataclass
