@@ -1,6 +1,9 @@
 """The Procountor sandbox's own admin endpoints under ``/_sandbox`` (no auth): companies,
-payments and reversals, the webhook outbox. The common ones (faults, requests, clock) come from
-``sandbox.common.admin``; like them, these are never faulted, rate limited or recorded."""
+payments and reversals, the webhook outbox, and the rate limit per client id (``GET
+/_sandbox/rate_limit``: the limit and, per client id, the calls let through and refused and the
+most in any one second; ``PUT {"per_second": N}`` sets the limit and starts the counts afresh).
+The common ones (faults, requests, clock) come from ``sandbox.common.admin``; like them, these
+are never faulted, rate limited or recorded."""
 
 from __future__ import annotations
 
@@ -89,7 +92,23 @@ def admin_routes(sb: ProcountorSandbox) -> list[Route]:
             pushes = [{"url": url, "body": body} for url, body in sb.webhook_outbox]
         return JSONResponse(pushes)
 
+    async def rate_limit(request: Request) -> Response:
+        return JSONResponse(sb.rate_limiter.statistics())
+
+    async def set_rate_limit(request: Request) -> Response:
+        try:
+            body = await read_object(request)
+            rate = body.get("per_second")
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
+                raise BadRequest("per_second must be a positive number")
+            sb.set_rate_limit(float(rate))
+        except BadRequest as problem:
+            return error(400, str(problem))
+        return JSONResponse(sb.rate_limiter.statistics())
+
     return [
+        Route("/_sandbox/rate_limit", rate_limit, methods=["GET"]),
+        Route("/_sandbox/rate_limit", set_rate_limit, methods=["PUT"]),
         Route("/_sandbox/companies", create_company, methods=["POST"]),
         Route("/_sandbox/companies/{company_id}/invoices", company_invoices, methods=["GET"]),
         Route(

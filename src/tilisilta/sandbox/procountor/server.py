@@ -24,7 +24,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, seed: int = 0) -> None:
     print(f"  api_key:       {creds['api_key']}")
     print(
         f"  admin:         {base}/_sandbox/ (faults, requests, requests/log, clock,"
-        " clock/advance, companies, companies/{cid}/invoices/{iid}/payments|reversals,"
+        " clock/advance, rate_limit, companies, companies/{cid}/invoices/{iid}/payments|reversals,"
         " webhooks/outbox)"
     )
     uvicorn.run(sb.app, host=host, port=port, log_level="warning")
