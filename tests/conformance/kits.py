@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy import func, select
 
 from tests import echo_connector
 from tests.factories import invoice
@@ -39,12 +42,14 @@ from tilisilta.domain.documents import (
     PurchaseInvoice,
     PurchaseLine,
 )
+from tilisilta.ledger.outcomes import State
 from tilisilta.sandbox.common.faults import FaultPlan
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.settings import Settings
 from tilisilta.store import companies as repo
 from tilisilta.store.documents import PURCHASE_INVOICE, upsert_document
 from tilisilta.store.engine import Store
+from tilisilta.store.models import Exchange
 from tilisilta.store.payments import upsert_payment
 
 OTHER_BOOKS = "1618033-3"  # another company's business ID
@@ -520,3 +525,41 @@ KITS: dict[str, Callable[[Store, SecretBox, ManualClock, Settings, Path], Kit]] 
     "netvisor": make_netvisor,
     "echo": make_echo,
 }
+
+
+# -- what the suites share: a kit per registered connector, and running one until it settles --
+MAX_RUNS = 10
+
+
+@pytest.fixture(params=sorted(KITS))
+def kit(
+    request: pytest.FixtureRequest,
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    tmp_path: Path,
+) -> Iterator[Kit]:
+    with echo_registered():
+        yield KITS[request.param](store, box, clock, settings, tmp_path)
+
+
+def run_until_settled(kit: Kit) -> FlowResult:
+    """Run, then again (as a schedule would) while anything waits for a retry."""
+    for _ in range(MAX_RUNS):
+        result = kit.run()
+        assert result.aborted is None, result.aborted
+        with kit.store.session() as session:
+            waiting = session.scalar(
+                select(func.count()).select_from(Exchange).where(Exchange.state == State.PENDING)
+            )
+        if not waiting:
+            return result
+        kit.clock.advance(3600)
+    raise AssertionError(f"still waiting after {MAX_RUNS} runs")
+
+
+def states(kit: Kit) -> Counter[str]:
+    """The states of the deliveries out of the hub (pulls log inbound exchanges too)."""
+    with kit.store.session() as session:
+        return Counter(session.scalars(select(Exchange.state).where(Exchange.direction == "out")))

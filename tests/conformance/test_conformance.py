@@ -6,57 +6,19 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conformance.kits import KITS, Kit, echo_registered
-from tilisilta.clock import ManualClock
+from tests.conformance.kits import Kit, kit, run_until_settled, states
 from tilisilta.connectors import registry
 from tilisilta.connectors.base import FlowResult, WrongKind
-from tilisilta.crypto import SecretBox
 from tilisilta.ledger.outcomes import State
-from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Exchange, ExchangeCall
 
-MAX_RUNS = 10
-
-
-@pytest.fixture(params=sorted(KITS))
-def kit(
-    request: pytest.FixtureRequest,
-    store: Store,
-    box: SecretBox,
-    clock: ManualClock,
-    settings: Settings,
-    tmp_path: Path,
-) -> Iterator[Kit]:
-    with echo_registered():
-        yield KITS[request.param](store, box, clock, settings, tmp_path)
-
-
-def run_until_settled(kit: Kit) -> FlowResult:
-    """Run, then again (as a schedule would) while anything waits for a retry."""
-    for _ in range(MAX_RUNS):
-        result = kit.run()
-        assert result.aborted is None, result.aborted
-        with kit.store.session() as session:
-            waiting = session.scalar(
-                select(func.count()).select_from(Exchange).where(Exchange.state == State.PENDING)
-            )
-        if not waiting:
-            return result
-        kit.clock.advance(3600)
-    raise AssertionError(f"still waiting after {MAX_RUNS} runs")
-
-
-def states(kit: Kit) -> Counter[str]:
-    """The states of the deliveries out of the hub (pulls log inbound exchanges too)."""
-    with kit.store.session() as session:
-        return Counter(session.scalars(select(Exchange.state).where(Exchange.direction == "out")))
+__all__ = ["kit"]  # the fixture, run for every registered connector
 
 
 def test_exactly_once_under_dropped_answers_5xx_and_429(kit: Kit) -> None:

@@ -62,6 +62,9 @@ def test_due_schedules_are_queued_once_with_the_connections_lock(qhub: TestHub) 
     assert [j["status"] for j in found] == ["todo", "todo"]
     assert {j["lock"] for j in found} == {f"connection:{queued[0].connection_id}"}
     assert {j["queueing_lock"] for j in found} == {f"schedule:{c.schedule_id}" for c in queued}
+    # a job names its schedule and nothing else: no document, setting or secret
+    assert sorted(j["args"]["schedule_id"] for j in found) == sorted(c.schedule_id for c in queued)
+    assert all(list(j["args"]) == ["schedule_id"] for j in found)
     with qhub.store.session() as session:
         assert set(session.scalars(select(Schedule.claimed_by))) == {queue.QUEUED}
     # a second scheduler, or the next tick, queues nothing more for the same period
