@@ -187,7 +187,7 @@ def test_too_many_calls_while_sending_says_so_and_what_to_do(hub: TestHub, tmp_p
         "Too many calls: Procountor kept answering 429 (too many requests) to POST /invoices"
         in (line.message)
     )
-    assert "lower the connection's rate_limit_per_second (now 10 a second)" in line.message
+    assert "lower the connection's rate_limit_per_second (now 20 a second)" in line.message
     assert "retry the exchange" in line.message
     assert hub.procountor.invoices() == []
 
@@ -213,6 +213,6 @@ def test_too_many_calls_before_sending_stop_the_run_with_the_remedy(
         "Too many calls: Procountor kept answering 429 (too many requests) to GET /fiscalyears"
     )
     assert "try again in a while" in summary.aborted
-    assert "rate_limit_per_second (now 10 a second)" in summary.aborted
+    assert "rate_limit_per_second (now 20 a second)" in summary.aborted
     assert "could not be reached" not in summary.aborted
     assert hub.procountor.invoices() == []

@@ -31,7 +31,7 @@ from tilisilta.http.errors import (
     TooManyCalls,
     TransientFailure,
 )
-from tilisilta.http.ratelimit import TokenBucket
+from tilisilta.http.ratelimit import MemoryLimiter
 from tilisilta.http.recording import CallRecord, CallRecorder, current_recorder
 from tilisilta.http.redaction import REDACTED
 from tilisilta.http.retry import RetryPolicy
@@ -330,9 +330,9 @@ def test_a_single_try_policy_never_retries(clock: ManualClock) -> None:
 # --- the rate limiter is asked before every try --------------------------------------------------
 
 
-class CountingBucket(TokenBucket):
+class CountingBucket(MemoryLimiter):
     def __init__(self, clock: ManualClock) -> None:
-        super().__init__(1.0, clock, burst=1)
+        super().__init__("remote", 1.0, clock)
         self.acquired: list[datetime] = []
 
     def acquire(self) -> None:
@@ -340,14 +340,14 @@ class CountingBucket(TokenBucket):
         self.acquired.append(self.clock.now())
 
 
-def test_every_try_takes_a_token_from_the_limiter(clock: ManualClock) -> None:
+def test_every_try_takes_a_slot_from_the_limiter(clock: ManualClock) -> None:
     bucket = CountingBucket(clock)
     server = Server(clock, httpx.Response(503), httpx.Response(200), httpx.Response(200))
     client = _client(clock, server, limiter=bucket)
     client.send("GET", "/a", repeatable=True)
     client.send("GET", "/b", repeatable=True)
-    assert bucket.acquired == server.times  # a token right before each of the three calls
-    # 1/s: the retry after a 1-second backoff found a token; the next call waited a second.
+    assert bucket.acquired == server.times  # a slot right before each of the three calls
+    # 1/s: the retry after a 1-second backoff found its slot; the next call waited a second.
     assert server.gaps == [1.0, 1.0]
 
 

@@ -13,10 +13,10 @@ import httpx
 from tilisilta.clock import Clock
 from tilisilta.http.errors import AmbiguousOutcome, TooManyCalls, TransientFailure
 from tilisilta.http.jsonwire import encode_json
-from tilisilta.http.ratelimit import TokenBucket
+from tilisilta.http.ratelimit import Limiter
 from tilisilta.http.recording import CallRecord, record_call
 from tilisilta.http.redaction import redact_text, redact_url
-from tilisilta.http.retry import Action, RetryPolicy, decide
+from tilisilta.http.retry import Action, RetryPolicy, decide, retry_after_seconds
 
 MAX_LOGGED_BODY = 200_000
 
@@ -29,7 +29,7 @@ class HttpClient:
         clock: Clock,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 120.0,
-        limiter: TokenBucket | None = None,
+        limiter: Limiter | None = None,
         policy: RetryPolicy | None = None,
         secrets: Callable[[], Iterable[str]] = lambda: (),
         seed: int | None = None,
@@ -86,6 +86,8 @@ class HttpClient:
             if self.limiter is not None:
                 self.limiter.acquire()
             response, error = self._once(method, path, body, params, request_headers)
+            if self.limiter is not None and response is not None:
+                self._tell_limiter(self.limiter, response)
             decision = decide(
                 repeatable=repeatable,
                 response=response,
@@ -110,6 +112,16 @@ class HttpClient:
                     )
                 raise TransientFailure(message, retry_after=decision.delay or None)
             self.clock.sleep(decision.delay)
+
+    def _tell_limiter(self, limiter: Limiter, response: httpx.Response) -> None:
+        """The account's limiter learns how the remote took the call: a 429, or a 503 that says
+        when to come back (a suspended client), slows everyone on the account and pauses them
+        for Retry-After; any other answer below 500 counts towards climbing back."""
+        status = response.status_code
+        if status == 429 or (status == 503 and "Retry-After" in response.headers):
+            limiter.throttled(retry_after_seconds(response, self.clock.now()))
+        elif status < 500:
+            limiter.succeeded()
 
     def _once(
         self,

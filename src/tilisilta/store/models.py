@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -204,4 +205,23 @@ class Schedule(Base):
     runs: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RateLimit(Base):
+    """An external account's rate limit (``store/rate_limits.py``), shared by every process on
+    every machine using this database: the next free call slot (GCRA), the adaptive rate, the
+    pause a Retry-After asked for, and counters. Times are epoch seconds."""
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)  # "procountor:<client id>"
+    next_slot: Mapped[float]
+    rate: Mapped[float]
+    ceiling: Mapped[float]
+    paused_until: Mapped[float] = mapped_column(default=0.0)
+    decreased_at: Mapped[float] = mapped_column(default=0.0)
+    stamp: Mapped[float]
+    calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    throttled: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime]

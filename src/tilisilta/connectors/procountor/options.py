@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tilisilta.connectors.procountor.client.api import DOCUMENTED_RATE_LIMIT
 from tilisilta.connectors.procountor.mapping.posting_products import DEFAULT_GROUP
 from tilisilta.domain.documents import JournalType, VatTreatment
 
@@ -67,7 +68,9 @@ class ProcountorOptions(BaseModel):
     attach_pdf: bool = True  # attach the invoice's PDF copy when it has one
     pdf_send_with_invoice: bool = False  # Procountor sends the PDF along with the invoice
     shrink_pdf: bool = False  # compress the PDF before attaching it
-    rate_limit_per_second: float = 10.0  # Procountor allows 20/s per client; keep headroom
+    # Calls a second per client id, shared by every company and process using it: Procountor's
+    # documented limit. The hub slows down by itself on a 429 and climbs back to this.
+    rate_limit_per_second: float = Field(default=DOCUMENTED_RATE_LIMIT, gt=0)
     timeout_seconds: float = 120.0
     # Registers: before an invoice, create or update its customer (found by customer number)
     # and its rows' products (by code) in Procountor, and link the invoice to them.

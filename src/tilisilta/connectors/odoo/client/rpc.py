@@ -27,7 +27,7 @@ from tilisilta.connectors.odoo.client.errors import (
 from tilisilta.http.client import HttpClient
 from tilisilta.http.errors import ApiError, TransientFailure
 from tilisilta.http.jsonwire import decode_json
-from tilisilta.http.ratelimit import LIMITERS
+from tilisilta.http.ratelimit import LIMITERS, Limiter
 from tilisilta.http.retry import RetryPolicy
 
 # Methods that change nothing: safe to send again after a dropped answer.
@@ -52,6 +52,11 @@ class RpcProtocol(StrEnum):
     JSON2 = "json2"
 
 
+def limit_key(base_url: str, database: str) -> str:
+    """The account an Odoo rate limit counts calls in: one database of one server."""
+    return f"odoo:{base_url.rstrip('/')}:{database}"
+
+
 class OdooClient:
     def __init__(
         self,
@@ -64,6 +69,7 @@ class OdooClient:
         transport: httpx.BaseTransport | None = None,
         protocol: RpcProtocol = RpcProtocol.AUTO,
         rate_limit_per_second: float = 20.0,
+        limiter: Limiter | None = None,
         timeout: float = 120.0,
         policy: RetryPolicy | None = None,
     ) -> None:
@@ -81,7 +87,8 @@ class OdooClient:
             clock=clock,
             transport=transport,
             timeout=timeout,
-            limiter=LIMITERS.bucket(f"odoo:{base_url}:{database}", rate_limit_per_second, clock),
+            limiter=limiter
+            or LIMITERS.limiter(limit_key(base_url, database), rate_limit_per_second, clock),
             policy=policy,
             secrets=lambda: [self._api_key],
         )

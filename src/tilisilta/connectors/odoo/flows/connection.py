@@ -8,19 +8,25 @@ from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import ConnectionCheck
 from tilisilta.connectors.odoo.client import OdooClient
 from tilisilta.connectors.odoo.client.errors import describe
+from tilisilta.connectors.odoo.client.rpc import limit_key
 from tilisilta.connectors.odoo.mapping.records import business_id_from, text
 from tilisilta.connectors.odoo.options import OdooOptions, OdooSecrets
 from tilisilta.connectors.odoo.state import save_version
 from tilisilta.http.errors import RemoteError
 from tilisilta.store.models import Connection
+from tilisilta.store.rate_limits import StoreLimiter
 
 SUPPORTED_VERSIONS = (16, 17, 18, 19)
 
 
 def open_client(context: FlowContext) -> tuple[OdooClient, OdooOptions]:
-    """The connection's client over the context's transport, with its settings."""
+    """The connection's client over the context's transport, with its settings. Its calls
+    count against the Odoo database's rate limit in the hub's database, shared by every
+    connection, process and machine using that database."""
     options = context.options_as("odoo", OdooOptions)
     secrets = OdooSecrets.model_validate(context.secrets())
+    limit = options.rate_limit_per_second
+    key = limit_key(context.base_url, options.database)
     client = OdooClient(
         context.base_url,
         database=options.database,
@@ -29,7 +35,8 @@ def open_client(context: FlowContext) -> tuple[OdooClient, OdooOptions]:
         clock=context.clock,
         transport=context.transport,
         protocol=options.protocol,
-        rate_limit_per_second=options.rate_limit_per_second,
+        rate_limit_per_second=limit,
+        limiter=StoreLimiter(context.store, key, limit, context.clock),
         timeout=options.timeout_seconds,
     )
     return client, options

@@ -1,5 +1,9 @@
 """The Procountor client: the shared HTTP stack (rate limit per client id, retries, redaction),
-the token, and one authenticated call under every endpoint group."""
+the token, and one authenticated call under every endpoint group.
+
+Procountor's limit is per client id, shared by every company using it: the flows hand in the
+limiter the hub's database shares between processes; without one, the client id's limit is
+shared within this process only."""
 
 from __future__ import annotations
 
@@ -16,8 +20,16 @@ from tilisilta.connectors.procountor.client.company import CompanyCalls
 from tilisilta.connectors.procountor.client.invoices import InvoiceCalls
 from tilisilta.http.client import HttpClient
 from tilisilta.http.errors import ApiError, AuthenticationFailed
-from tilisilta.http.ratelimit import LIMITERS
+from tilisilta.http.ratelimit import LIMITERS, Limiter
 from tilisilta.http.retry import RetryPolicy
+
+#: "max 20 requests/second per client (test and production)" (dev.procountor.com, API requests).
+DOCUMENTED_RATE_LIMIT = 20.0
+
+
+def limit_key(client_id: str) -> str:
+    """The account Procountor's rate limit counts calls in: the client id."""
+    return f"procountor:{client_id}"
 
 
 class ProcountorClient(CompanyCalls, InvoiceCalls, AccountingCalls, AttachmentCalls):
@@ -31,7 +43,8 @@ class ProcountorClient(CompanyCalls, InvoiceCalls, AccountingCalls, AttachmentCa
         api_key: str,
         clock: Clock,
         transport: httpx.BaseTransport | None = None,
-        rate_limit_per_second: float = 10.0,
+        rate_limit_per_second: float = DOCUMENTED_RATE_LIMIT,
+        limiter: Limiter | None = None,
         timeout: float = 120.0,
         policy: RetryPolicy | None = None,
         seed: int | None = None,
@@ -42,7 +55,7 @@ class ProcountorClient(CompanyCalls, InvoiceCalls, AccountingCalls, AttachmentCa
             clock=clock,
             transport=transport,
             timeout=timeout,
-            limiter=LIMITERS.bucket(f"procountor:{client_id}", rate_limit_per_second, clock),
+            limiter=limiter or LIMITERS.limiter(limit_key(client_id), rate_limit_per_second, clock),
             policy=policy,
             secrets=lambda: self.tokens.secrets(),
             seed=seed,

@@ -5,18 +5,23 @@ from __future__ import annotations
 from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.common import ConnectionCheck, books_mismatch
 from tilisilta.connectors.procountor.client import ProcountorClient
+from tilisilta.connectors.procountor.client.api import limit_key
 from tilisilta.connectors.procountor.errors import describe_failure
 from tilisilta.connectors.procountor.options import ProcountorOptions, ProcountorSecrets
 from tilisilta.http.errors import ApiError, RemoteError
 from tilisilta.store.models import Connection
+from tilisilta.store.rate_limits import StoreLimiter
 
 WRONG_KEY = "Create the API key while logged in to the company's own Procountor environment."
 
 
 def open_client(context: FlowContext) -> tuple[ProcountorClient, ProcountorOptions]:
-    """The connection's client over the context's transport, with its settings."""
+    """The connection's client over the context's transport, with its settings. Its calls
+    count against the client id's rate limit in the hub's database, shared by every company,
+    process and machine using that client id."""
     options = context.options_as("procountor", ProcountorOptions)
     secrets = ProcountorSecrets.model_validate(context.secrets())
+    limit = options.rate_limit_per_second
     client = ProcountorClient(
         context.base_url,
         client_id=options.client_id,
@@ -25,7 +30,8 @@ def open_client(context: FlowContext) -> tuple[ProcountorClient, ProcountorOptio
         api_key=secrets.api_key,
         clock=context.clock,
         transport=context.transport,
-        rate_limit_per_second=options.rate_limit_per_second,
+        rate_limit_per_second=limit,
+        limiter=StoreLimiter(context.store, limit_key(options.client_id), limit, context.clock),
         timeout=options.timeout_seconds,
     )
     return client, options
