@@ -64,6 +64,9 @@ def test_sigterm_stops_cleanly_and_sigkill_loses_nothing(sandbox: str, tmp_path:
     numbers = sent_numbers(invoices)
     assert len(numbers) == COUNT, "an invoice is missing"
     assert set(numbers.values()) == {1}, "an invoice was sent twice"
+    said = again.stdout + again.stderr + "".join(p.read_text() for p in tmp_path.glob("*.log"))
+    for secret in (hub.env["TILISILTA_API_KEY"], hub.env["TILISILTA_CLIENT_SECRET"]):
+        assert secret not in said
 
 
 @pytest.fixture
@@ -110,4 +113,7 @@ def test_a_killed_workers_job_is_taken_up_by_another_worker(
         states = {state: count for state, count in found}
     store.dispose()
     assert states == {"sent": COUNT}
-    assert "Traceback" not in (tmp_path / "worker2.log").read_text()
+    said = "".join(p.read_text() for p in tmp_path.glob("*.log"))
+    assert "Traceback" not in said
+    for secret in (hub.env["TILISILTA_API_KEY"], hub.env["TILISILTA_CLIENT_SECRET"]):
+        assert secret not in said
