@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from tilisilta.clock import ManualClock
@@ -14,11 +16,23 @@ from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.store import companies as repo
 from tilisilta.store.documents import Upsert, load_invoice, upsert_invoice
-from tilisilta.store.engine import Store
+from tilisilta.store.engine import Store, alembic_config
 from tilisilta.store.models import Base, Binding
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(store: Store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_every_migration_goes_down_to_nothing_and_up_again(store: Store) -> None:
+    config = alembic_config(store)
+    command.downgrade(config, "base")
+    with store.engine.connect() as conn:
+        left = set(inspect(conn).get_table_names()) - {"alembic_version"}
+    assert left == set(), left
+    command.upgrade(config, "head")
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
