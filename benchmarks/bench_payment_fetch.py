@@ -9,7 +9,7 @@ one invoice at a time would need.
 
 Setup goes straight to the sandbox's state and the store (not through HTTP), so only the fetch is
 measured. The hub's rate limiter runs on a manual clock: wall time is our own work plus the
-sandbox's, and the time the 10 requests/s limit would add against the real Procountor is shown
+sandbox's, and the time the 20 requests/s limit would add against the real Procountor is shown
 apart.
 """
 
@@ -21,6 +21,7 @@ import platform
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,13 +30,14 @@ from typing import Any
 from cryptography.fernet import Fernet
 
 from tilisilta.clock import ManualClock
-from tilisilta.connectors.procountor.flows.payments import PAID, PARTLY_PAID, fetch_payments
+from tilisilta.connectors.procountor.flows.payments import fetch_payments
 from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoice
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.http.jsonwire import encode_json
+from tilisilta.ledger.payments_in import PAID, PARTLY_PAID
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.sandbox.procountor import invoices as sandbox_invoices
@@ -168,7 +170,9 @@ def event_calls(sandbox: ProcountorSandbox) -> int:
     return sum(1 for r in sandbox.request_log if r.path.endswith("/paymentevents"))
 
 
-def run(count: int, database_url: str | None) -> dict[str, Any]:
+def run(
+    count: int, database_url: str | None, journals: str = "bank", memory: bool = False
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             home=Path(tmp),
@@ -193,7 +197,12 @@ def run(count: int, database_url: str | None) -> dict[str, Any]:
                 environment="sandbox",
                 base_url="http://procountor.test/api",
                 options=ProcountorOptions(
-                    client_id=creds["client_id"], redirect_uri=creds["redirect_uri"]
+                    client_id=creds["client_id"],
+                    redirect_uri=creds["redirect_uri"],
+                    # "bank": every payment to the bank journal, so no payment's type is asked;
+                    # "default": cash payments to the cash journal, which needs each new
+                    # payment's type (the bulk answer of Procountor 26.04 does not carry it).
+                    **({"payment_journals": {}} if journals == "bank" else {}),
                 ).model_dump(mode="json"),
                 secrets={"client_secret": creds["client_secret"], "api_key": creds["api_key"]},
                 now=clock.now(),
@@ -208,12 +217,18 @@ def run(count: int, database_url: str | None) -> dict[str, Any]:
             calls_before = event_calls(sandbox)
             requests_before = len(sandbox.request_log)
             clock_before = clock.now()
+            if memory:  # tracemalloc slows Python down: times are taken without it
+                tracemalloc.start()
             tick = time.perf_counter()
             report = fetch_payments(
                 open_context(store, box, clock, settings, "pc", transport=transport)
             )
+            wall = time.perf_counter() - tick
+            peak = tracemalloc.get_traced_memory()[1] if memory else float("nan")
+            tracemalloc.stop()
             results[run_name] = {
-                "wall_seconds": time.perf_counter() - tick,
+                "wall_seconds": wall,
+                "peak_mb": peak / 1e6,
                 "rate_limit_seconds": (clock.now() - clock_before).total_seconds(),
                 "event_calls": event_calls(sandbox) - calls_before,
                 "all_requests": len(sandbox.request_log) - requests_before,
@@ -238,8 +253,12 @@ def main() -> None:
     )
     parser.add_argument("--invoices", type=int, default=5000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--journals", choices=("bank", "default"), default="bank")
+    parser.add_argument(
+        "--memory", action="store_true", help="measure the fetch's peak memory (slower)"
+    )
     args = parser.parse_args()
-    result = run(args.invoices, args.database_url)
+    result = run(args.invoices, args.database_url, args.journals, args.memory)
     first, second = result["first"], result["second"]
     print(
         f"machine: {platform.python_implementation()} {platform.python_version()}, "
@@ -264,7 +283,8 @@ def main() -> None:
         ("invoices partly paid", "partly_paid", "{}"),
         ("negative events not taken", "skipped_non_positive", "{}"),
         ("wall time (s)", "wall_seconds", "{:.2f}"),
-        ("rate-limit wait at 10/s (s)", "rate_limit_seconds", "{:.1f}"),
+        ("peak memory allocated (MB)", "peak_mb", "{:.1f}"),
+        ("rate-limit wait at 20/s (s)", "rate_limit_seconds", "{:.1f}"),
     ]
     for label, key, fmt in rows:
         print(f"{label:34}{fmt.format(first[key]):>12}{fmt.format(second[key]):>12}")
@@ -277,8 +297,13 @@ def main() -> None:
     if failed:
         print(f"ABORTED: {failed}")
         sys.exit(1)
-    if first["event_calls"] > 30 or second["new_payments"] != 0:
-        print("FAILED: more than 30 payment-event calls, or payments recorded twice")
+    # One bulk read per 200 invoices, plus a read per further page of events (see the docs).
+    bulk_goal = 2 * -(-result["invoices"] // 200) + 5
+    if args.journals == "bank" and first["event_calls"] > bulk_goal:
+        print(f"FAILED: more than {bulk_goal} payment-event calls")
+        sys.exit(1)
+    if second["new_payments"] != 0:
+        print("FAILED: payments recorded twice")
         sys.exit(1)
 
 

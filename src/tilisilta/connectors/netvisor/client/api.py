@@ -39,6 +39,7 @@ from tilisilta.http.errors import AmbiguousOutcome, TransientFailure
 from tilisilta.http.retry import RetryPolicy
 
 PAGE = 500  # rows per list call (reference §4)
+FILES_PAGE = 50  # purchase invoices a call when their attachments come along
 MAX_CUSTOMER_CODES = 100
 MAX_PRODUCT_CODES = 400
 READ_TRIES = 3
@@ -257,20 +258,27 @@ class NetvisorClient:
         return [k for k in keys if k]
 
     def purchase_invoices(self, keys: Sequence[str], *, attachments: bool) -> list[Element]:
-        """The invoices themselves, 500 keys a call; unknown keys are left out."""
-        found: list[Element] = []
-        for start in range(0, len(keys), PAGE):
-            params = {"netvisorkeylist": ",".join(keys[start : start + PAGE])}
+        """The invoices themselves; unknown keys are left out."""
+        pages = self.purchase_invoice_pages(keys, attachments=attachments)
+        return [element for page in pages for element in page]
+
+    def purchase_invoice_pages(
+        self, keys: Sequence[str], *, attachments: bool
+    ) -> Iterator[list[Element]]:
+        """The invoices a call at a time (500 keys, or 50 with their files, so that one page's
+        attachments stay small in memory); unknown keys are left out."""
+        size = FILES_PAGE if attachments else PAGE
+        for start in range(0, len(keys), size):
+            params = {"netvisorkeylist": ",".join(keys[start : start + size])}
             if not attachments:
                 params["omitattachments"] = "true"
             root = self.get("getpurchaseinvoice.nv", params)
-            found += [
+            yield [
                 e
                 for e in root.iter()
                 if e.tag.lower() == "purchaseinvoice"
                 and child(e, "PurchaseInvoiceNetvisorKey") is not None
             ]
-        return found
 
 
 def _inserted(root: Element) -> str:

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy.orm import Session
+
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
+from tilisilta.connectors.netvisor.client.wire import Element
 from tilisilta.connectors.netvisor.errors import describe_failure
 from tilisilta.connectors.netvisor.flows.connection import open_client
 from tilisilta.connectors.netvisor.mapping.purchases import purchase_invoice
@@ -70,7 +73,14 @@ def fetch_purchase_invoices(
         keys = client.purchase_invoice_keys(
             begin=start, end=end, approval="open" if only_open else None
         )
-        elements = client.purchase_invoices(keys, attachments=with_files) if keys else []
+        context.planned(len(keys))
+        # A page at a time, each stored in a transaction of its own: memory stays that of one
+        # page however many invoices the period holds, and a run cut short keeps what it stored.
+        for page in client.purchase_invoice_pages(keys, attachments=with_files) if keys else ():
+            with store.session() as session:
+                for element in page:
+                    _store(context, session, element, report)
+            context.advanced(len(page))
     except RemoteError as exc:
         report.aborted = describe_failure(exc, "give the purchase invoices")
         return report
@@ -78,42 +88,47 @@ def fetch_purchase_invoices(
         client.close()
     now = context.clock.now()
     with store.session() as session:
-        for element in elements:
-            try:
-                invoice = purchase_invoice(element)
-            except ValueError as exc:
-                report.unreadable.append(str(exc))
-                continue
-            label = f"{invoice.vendor.name}: {invoice.number or invoice.source_id}"
-            document, outcome = upsert_document(
-                session,
-                context.company_id,
-                PURCHASE_INVOICE,
-                f"netvisor:{invoice.source_id}",
-                invoice,
-                now,
-            )
-            if outcome is Upsert.UNCHANGED:
-                report.unchanged += 1
-                continue
-            (report.new if outcome is Upsert.NEW else report.changed).append(label)
-            report.attachments += len(invoice.attachments)
-            session.add(
-                inbound(
-                    connection_id=connection_id,
-                    document=document,
-                    operation=FETCH_PURCHASE,
-                    state=State.SENT,
-                    message=f"Purchase invoice {invoice.number} from {invoice.vendor.name}, "
-                    f"{invoice.total:.2f} {invoice.currency}, dated {invoice.invoice_date}"
-                    + (
-                        f", {len(invoice.attachments)} attachment(s)" if invoice.attachments else ""
-                    ),
-                    external_id=invoice.source_id,
-                    now=now,
-                )
-            )
         connection_state.put(session, connection_id, LAST_FETCH, end.isoformat(), now)
         fetched = len(report.new) + len(report.changed)
         connection_state.put(session, connection_id, LAST_COUNT, fetched, now)
     return report
+
+
+def _store(
+    context: FlowContext, session: Session, element: Element, report: PurchaseFetchReport
+) -> None:
+    """One purchase invoice read from Netvisor, stored as a document once (and again only when
+    it changed there), with its inbound exchange for the log."""
+    try:
+        invoice = purchase_invoice(element)
+    except ValueError as exc:
+        report.unreadable.append(str(exc))
+        return
+    now = context.clock.now()
+    label = f"{invoice.vendor.name}: {invoice.number or invoice.source_id}"
+    document, outcome = upsert_document(
+        session,
+        context.company_id,
+        PURCHASE_INVOICE,
+        f"netvisor:{invoice.source_id}",
+        invoice,
+        now,
+    )
+    if outcome is Upsert.UNCHANGED:
+        report.unchanged += 1
+        return
+    (report.new if outcome is Upsert.NEW else report.changed).append(label)
+    report.attachments += len(invoice.attachments)
+    session.add(
+        inbound(
+            connection_id=context.connection_id,
+            document=document,
+            operation=FETCH_PURCHASE,
+            state=State.SENT,
+            message=f"Purchase invoice {invoice.number} from {invoice.vendor.name}, "
+            f"{invoice.total:.2f} {invoice.currency}, dated {invoice.invoice_date}"
+            + (f", {len(invoice.attachments)} attachment(s)" if invoice.attachments else ""),
+            external_id=invoice.source_id,
+            now=now,
+        )
+    )

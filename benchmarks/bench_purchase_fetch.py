@@ -1,0 +1,158 @@
+"""Benchmark: fetching many purchase invoices from Netvisor, with their files.
+
+Puts N purchase invoices (two lines each; every tenth with a 20 kB PDF) into the in-process
+Netvisor sandbox, then fetches them into a fresh hub database with the Netvisor connector's
+`netvisor.fetch_purchase_invoices`, and fetches again (nothing new). Prints, per size, the
+calls made, the time, and the fetch's peak memory (traced by tracemalloc in a run of its own,
+since tracing slows Python down), so that memory can be seen not to grow with N.
+
+    python benchmarks/bench_purchase_fetch.py [--invoices 1000 10000] [--database-url URL]
+
+Setup goes straight to the sandbox's state, so only the fetch is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import platform
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+
+from tilisilta.clock import ManualClock
+from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
+from tilisilta.connectors.netvisor.options import NetvisorOptions
+from tilisilta.connectors.registry import open_context
+from tilisilta.crypto import SecretBox
+from tilisilta.sandbox.common.transport import SyncASGITransport
+from tilisilta.sandbox.netvisor import NetvisorSandbox
+from tilisilta.settings import Settings
+from tilisilta.store import companies as repo
+from tilisilta.store.engine import Store
+
+START = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)
+PDF = base64.b64encode(b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n").decode()
+URL = "http://netvisor.test"
+
+
+def put_purchase_invoices(sandbox: NetvisorSandbox, business_id: str, count: int) -> None:
+    for n in range(count):
+        data: dict[str, Any] = {
+            "number": f"V-{100000 + n}",
+            "date": (date(2026, 6, 1) + timedelta(days=n % 14)).isoformat(),
+            "vendor": f"Toimittaja {n % 50} Oy",
+            "lines": [
+                {"name": "Paperi A4", "quantity": 4, "unit_price": "4.20", "line_sum": "21.08"},
+                {"name": "Kuljetus", "unit_price": "10.00", "line_sum": "12.55"},
+            ],
+        }
+        if n % 10 == 0:
+            data["attachments"] = [{"file_name": f"V-{100000 + n}.pdf", "data_base64": PDF}]
+        sandbox.add_purchase_invoice(business_id, data)
+
+
+def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, Any]:
+    clock = ManualClock(START)
+    sandbox, creds = NetvisorSandbox.with_demo_company(clock=clock, seed=1, public_base_url=URL)
+    business_id = creds["organisation_id"]
+    put_purchase_invoices(sandbox, business_id, count)
+    held = len(sandbox.companies[business_id].purchase_invoices)  # the demo company's own too
+    with tempfile.TemporaryDirectory() as home:
+        settings = Settings(home=Path(home), secret_keys=Fernet.generate_key().decode())
+        store = Store(database_url or f"sqlite:///{home}/hub.db")
+        store.upgrade()
+        box = SecretBox.from_settings(settings)
+        with store.session() as session:
+            company = repo.create_company(session, "Demo Oy", business_id, clock.now())
+            options = NetvisorOptions(
+                customer_id=creds["customer_id"],
+                partner_id=creds["partner_id"],
+                organisation_id=business_id,
+                purchases_since="2026-01-01",
+                purchases_in_factual_verification_only=False,
+            )
+            repo.add_connection(
+                session, box, company=company, name="nv", kind="netvisor",
+                environment="sandbox", base_url=URL, options=options.model_dump(mode="json"),
+                secrets={"customer_key": creds["customer_key"],
+                         "partner_key": creds["partner_key"]},
+                now=clock.now(),
+            )  # fmt: skip
+        transport = SyncASGITransport(sandbox.app)
+        results: dict[str, Any] = {}
+        for run in ("first", "again"):
+            before = len(sandbox.request_log)
+            if traced:
+                tracemalloc.start()
+            tick = time.perf_counter()
+            report = fetch_purchase_invoices(
+                open_context(store, box, clock, settings, "nv", transport=transport)
+            )
+            seconds = time.perf_counter() - tick
+            peak = tracemalloc.get_traced_memory()[1] / 1e6 if traced else float("nan")
+            tracemalloc.stop()
+            if report.aborted:
+                raise SystemExit(f"ABORTED: {report.aborted}")
+            results[run] = {
+                "seconds": seconds,
+                "peak_mb": peak,
+                "calls": len(sandbox.request_log) - before,
+                "new": len(report.new),
+                "unchanged": report.unchanged,
+                "attachments": report.attachments,
+            }
+        transport.close()
+        store.dispose()
+    results["held"] = held
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--invoices", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}"
+    )
+    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite (file)'}")
+    print()
+    header = ("invoices", "calls", "calls/invoice", "seconds", "inv/s", "peak MB", "again: calls")
+    print("".join(f"{h:>14}" for h in header))
+    peaks = []
+    for count in args.invoices:
+        timed = fetch_once(count, args.database_url, traced=False)
+        traced = fetch_once(count, args.database_url, traced=True)
+        first, again = timed["first"], timed["again"]
+        if first["new"] != timed["held"] or again["new"] != 0:
+            print(f"FAILED: {first['new']} of {timed['held']} stored, {again['new']} again")
+            sys.exit(1)
+        peaks.append(traced["first"]["peak_mb"])
+        row = (
+            count,
+            first["calls"],
+            f"{first['calls'] / count:.3f}",
+            f"{first['seconds']:.1f}",
+            f"{count / first['seconds']:.0f}",
+            f"{traced['first']['peak_mb']:.1f}",
+            again["calls"],
+        )
+        print("".join(f"{v:>14}" for v in row))
+    if len(peaks) > 1 and peaks[-1] > 2 * peaks[0] + 20:
+        print("FAILED: the fetch's memory grows with the number of invoices")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
