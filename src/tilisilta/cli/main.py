@@ -15,6 +15,7 @@ from tilisilta.cli import (
     sandbox,
     schedules,
     sending,
+    settings_view,
     status,
     workers,
 )
@@ -48,6 +49,7 @@ for kind in kinds():  # each kind's own commands, as its description names them
 app.add_typer(sandbox.sandbox_app, name="sandbox")
 app.command("log")(exchanges.show_log)
 app.command("status")(status.show_status)
+app.command("settings")(settings_view.show_settings)
 app.command("demo")(demo.demo)
 app.command("run")(schedules.run)
 app.command("worker")(workers.worker)
