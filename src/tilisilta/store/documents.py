@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tilisilta.domain.documents import Document as Canonical
@@ -56,6 +58,87 @@ def upsert_document(
     existing.payload = payload
     existing.updated_at = now
     return existing, Upsert.CHANGED
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What tells whether a document changed, without its payload."""
+
+    id: int
+    version: int
+    content_hash: str
+
+
+_PER_QUERY = 500  # refs in one IN (...): well within SQLite's and PostgreSQL's parameter limits
+
+
+def stored_versions(
+    session: Session, company_id: int, kind: str, refs: Collection[str]
+) -> dict[str, Stored]:
+    """Ref -> id, version and hash of those of these documents that are stored, read by ref
+    through the (company, kind, ref) unique index, 500 at a time; payloads stay unread."""
+    wanted = sorted(set(refs))
+    found: dict[str, Stored] = {}
+    for start in range(0, len(wanted), _PER_QUERY):
+        rows = session.execute(
+            select(Document.ref, Document.id, Document.version, Document.content_hash).where(
+                Document.company_id == company_id,
+                Document.kind == kind,
+                Document.ref.in_(wanted[start : start + _PER_QUERY]),
+            )
+        )
+        found.update({ref: Stored(id_, version, digest) for ref, id_, version, digest in rows})
+    return found
+
+
+def save_documents(
+    session: Session,
+    company_id: int,
+    kind: str,
+    documents: Sequence[tuple[str, Canonical, str]],
+    stored: Mapping[str, Stored],
+    now: datetime,
+) -> list[Upsert]:
+    """Store (ref, record, content hash) triples in bulk, given what `stored_versions` found:
+    a new document is inserted, a changed one gets a new version, an unchanged one is left
+    alone. Returns what became of each, in order."""
+    inserted: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
+    outcome: list[Upsert] = []
+    for ref, record, digest in documents:
+        known = stored.get(ref)
+        if known is None:
+            inserted.append(
+                {
+                    "company_id": company_id,
+                    "kind": kind,
+                    "ref": ref,
+                    "version": 1,
+                    "content_hash": digest,
+                    "payload": record.model_dump(mode="json"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            outcome.append(Upsert.NEW)
+        elif known.content_hash == digest:
+            outcome.append(Upsert.UNCHANGED)
+        else:
+            updated.append(
+                {
+                    "id": known.id,
+                    "version": known.version + 1,
+                    "content_hash": digest,
+                    "payload": record.model_dump(mode="json"),
+                    "updated_at": now,
+                }
+            )
+            outcome.append(Upsert.CHANGED)
+    if inserted:
+        session.execute(insert(Document), inserted)
+    if updated:
+        session.execute(update(Document), updated)
+    return outcome
 
 
 def upsert_invoice(

@@ -1,13 +1,30 @@
-"""Importing invoices from a file into the hub: parse, check against the domain rules, store."""
+"""Importing invoices from a file into the hub: parse, check against the domain rules, store.
+
+What an import costs follows the file, not the store. The file is read through once for what
+concerns it whole (nothing is written when it is not UTF-8, not JSON, or its CSV header is
+wrong), then document by document; every 500 documents are looked up by number (id, version and
+content hash only, through the unique index), checked and written in one transaction. A document
+whose content is stored already costs its reading and that lookup: it is not checked against the
+rules again, and not written. A credit note's original is read by number.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock, today
-from tilisilta.connectors.files.mapping.invoices import ImportResult, parse_invoice_file
-from tilisilta.domain.documents import Invoice
+from tilisilta.connectors.files.mapping.invoices import (
+    InvoiceFile,
+    ReadDocument,
+    open_invoice_file,
+)
+from tilisilta.domain.documents import Invoice, InvoiceKind, Seller
 from tilisilta.domain.validation import (
     Problem,
     Severity,
@@ -16,8 +33,20 @@ from tilisilta.domain.validation import (
     validate_invoice,
 )
 from tilisilta.store.companies import find_company, seller_of
-from tilisilta.store.documents import Upsert, credited_totals, upsert_invoice
+from tilisilta.store.documents import (
+    INVOICE,
+    Upsert,
+    invoice_totals,
+    invoices_by_number,
+    save_documents,
+    stored_versions,
+)
 from tilisilta.store.engine import Store
+
+if TYPE_CHECKING:  # the connector seam's modules (HTTP, ledger) are not needed to import a file
+    from tilisilta.connectors.base import Progress
+
+BATCH = 500  # documents looked up, checked and written in one transaction
 
 
 @dataclass
@@ -31,49 +60,155 @@ class ImportReport:
     held: list[Problem] = field(default_factory=list)  # rule findings on stored documents
 
 
-def import_invoices(store: Store, clock: Clock, *, company: str, path: Path) -> ImportReport:
-    """Every document is checked; readable ones are stored (a new version when changed), and the
-    domain rules' findings are reported now so nobody waits for the send to learn of them.
+def import_invoices(
+    store: Store, clock: Clock, *, company: str, path: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Every document is read; readable ones are stored (a new version when changed), and the
+    domain rules' findings on new and changed ones are reported now so nobody waits for the send
+    to learn of them (an unchanged one was checked when it was imported, and is at each send).
 
     A document the rules cannot even compute with (a number beyond the hub's arithmetic that
     slipped past the reading limits) is refused and not stored; the file's other documents are
-    still imported."""
-    parsed: ImportResult = parse_invoice_file(path)
-    report = ImportReport(
-        source=str(path),
-        seen=parsed.seen,
-        refused=[p for p in parsed.problems if p.severity is Severity.ERROR],
-        held=[p for p in parsed.problems if p.severity is Severity.WARNING],
-    )
-    now = clock.now()
+    still imported. Each batch is committed on its own: an import stopped halfway (killed, the
+    database gone) keeps the batches written, and importing the file again adds the rest."""
+    file = open_invoice_file(path)
     with store.session() as session:
         owner = find_company(session, company)
-        known = credited_totals(session, owner.id, parsed.invoices)
-        computable: list[Invoice] = []
-        for invoice in parsed.invoices:
+        company_id, seller = owner.id, seller_of(owner)
+    run = _Run(store, company_id, seller, clock, file)
+    if progress is not None:
+        progress.planned(file.expected)
+    for batch in _batches(file.documents(), BATCH):
+        run.read(batch)
+        if progress is not None:
+            progress.advanced(len(batch))
+    return run.finish(str(path))
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Run:
+    """One import: the documents so far, what they gave, and the credit notes that wait for an
+    original further on in the file."""
+
+    def __init__(
+        self, store: Store, company_id: int, seller: Seller | None, clock: Clock, file: InvoiceFile
+    ) -> None:
+        self.store, self.company_id, self.file = store, company_id, file
+        self.seller, self.today, self.now = seller, today(clock), clock.now()
+        self.report = ImportReport(source=file.source)
+        self.read_problems: list[tuple[int, list[Problem]]] = []  # (place in the file, problems)
+        self.not_computable: list[Problem] = []
+        self.findings: list[Problem] = []
+        self.waiting: list[Invoice] = []  # credit notes whose original comes later in the file
+
+    def read(self, batch: list[ReadDocument]) -> None:
+        for document in batch:
+            if document.problems:
+                self.read_problems.append((document.order, document.problems))
+        self._store([d.invoice for d in batch if d.invoice is not None], may_wait=True)
+
+    def finish(self, source: str) -> ImportReport:
+        for batch in _batches(self.waiting, BATCH):
+            self._store(batch, may_wait=False)
+        report = self.report
+        report.source, report.seen = source, self.file.seen
+        read = [p for _, found in sorted(self.read_problems, key=lambda r: r[0]) for p in found]
+        problems = [*self.file.problems, *read]
+        report.refused = [p for p in problems if p.severity is Severity.ERROR]
+        report.refused += self.not_computable
+        report.held = [p for p in problems if p.severity is Severity.WARNING] + self.findings
+        return report
+
+    def _store(self, invoices: list[Invoice], *, may_wait: bool) -> None:
+        """Look the batch up, check what changed, write it: one transaction."""
+        digests = {invoice.number: invoice.content_hash() for invoice in invoices}
+        with self.store.session() as session:
+            stored = stored_versions(session, self.company_id, INVOICE, digests)
+            changed: list[Invoice] = []
+            for invoice in invoices:
+                known = stored.get(invoice.number)
+                if known is not None and known.content_hash == digests[invoice.number]:
+                    self.report.unchanged.append(invoice.number)
+                else:
+                    changed.append(invoice)
+            totals = self._totals(session, invoices, changed)
+            checked = self._checked(changed, totals, may_wait=may_wait)
+            outcome = save_documents(
+                session,
+                self.company_id,
+                INVOICE,
+                [(invoice.number, invoice, digests[invoice.number]) for invoice in checked],
+                stored,
+                self.now,
+            )
+        for invoice, status in zip(checked, outcome, strict=True):
+            (self.report.new if status is Upsert.NEW else self.report.changed).append(
+                invoice.number
+            )
+
+    def _totals(
+        self, session: Session, batch: list[Invoice], changed: list[Invoice]
+    ) -> dict[str, Decimal]:
+        """The totals the changed credit notes are checked with: their originals' (from this
+        batch, else from the store, read by number) and their own, as the rules expect every
+        document of the file to be known."""
+        notes = [invoice for invoice in changed if _credited(invoice)]
+        if not notes:
+            return {}
+        here = {invoice.number: invoice for invoice in batch}
+        originals = {_credited(note) for note in notes}
+        totals: dict[str, Decimal] = {}
+        for number in (originals | {note.number for note in notes}) & here.keys():
             try:
-                known[invoice.number] = invoice.total
-            except ArithmeticError as exc:
-                report.refused.append(_not_computable(invoice, exc))
-            else:
-                computable.append(invoice)
-        context = ValidationContext(
-            today=today(clock),
-            seller=seller_of(owner),
-            known_invoices=known,
-        )
-        for invoice in computable:
+                totals[number] = here[number].total
+            except ArithmeticError:
+                continue  # not computable: refused when it is checked itself
+        elsewhere = sorted(originals - here.keys())
+        if elsewhere:
+            found = invoices_by_number(session, self.company_id, elsewhere)
+            totals = invoice_totals(found) | totals
+        return totals
+
+    def _checked(
+        self, invoices: list[Invoice], totals: dict[str, Decimal], *, may_wait: bool
+    ) -> list[Invoice]:
+        """The invoices to store, their findings reported. A credit note whose original is
+        neither stored nor in this batch but named in the file (so further on, or refused)
+        waits until the end of the file, and is checked then."""
+        context = ValidationContext(today=self.today, seller=self.seller, known_invoices=totals)
+        checked: list[Invoice] = []
+        for invoice in invoices:
+            credited = _credited(invoice)
+            if may_wait and credited and credited not in totals and self.file.may_hold(credited):
+                self.waiting.append(invoice)
+                continue
             try:
                 findings = validate_invoice(invoice, context)
             except ArithmeticError as exc:
-                report.refused.append(_not_computable(invoice, exc))
+                self.not_computable.append(_not_computable(invoice, exc))
                 continue
-            _doc, status = upsert_invoice(session, owner.id, invoice, now)
-            {Upsert.NEW: report.new, Upsert.CHANGED: report.changed}.get(
-                status, report.unchanged
-            ).append(invoice.number)
-            report.held.extend(findings)
-    return report
+            self.findings.extend(findings)
+            checked.append(invoice)
+        return checked
+
+
+def _credited(invoice: Invoice) -> str:
+    if invoice.kind is not InvoiceKind.CREDIT_NOTE:
+        return ""
+    return (invoice.credited_invoice_number or "").strip()
 
 
 def _not_computable(invoice: Invoice, exc: ArithmeticError) -> Problem:

@@ -3,6 +3,12 @@
 Pure parsing: nothing is stored and no domain rule runs here (the caller does both). A document
 that cannot be read is reported and left out; the other documents of the file still import.
 The format is documented in docs/import-format.md.
+
+A file is read twice, one piece at a time, so its size does not decide the memory an import
+needs: `open_invoice_file` reads it through once to find what concerns the whole file (not
+UTF-8, not JSON, a bad CSV header, repeated numbers) before anything is imported, and
+`InvoiceFile.documents` then reads the documents one by one. A file that is not a well-formed
+list of documents is read whole, as it always was, to say exactly what is wrong with it.
 """
 
 from __future__ import annotations
@@ -10,19 +16,22 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import functools
 import io
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, TextIO, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from tilisilta.connectors.files.mapping.fingerprints import Fingerprints
+from tilisilta.connectors.files.mapping.jsonstream import InvoiceList, NotStreamable
 from tilisilta.domain.documents import Invoice, InvoiceKind
 from tilisilta.domain.money import vat_of
 from tilisilta.domain.validation import Problem, Severity
@@ -43,19 +52,96 @@ class ImportResult:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class ReadDocument:
+    """One document of a file as read: the invoice, or the problems that kept it out."""
+
+    order: int  # where it stands in the file (JSON: its position; CSV: its first row)
+    invoice: Invoice | None
+    problems: list[Problem]
+
+
 class UnsupportedFileType(ValueError):
     """The file's extension names no import format we read."""
 
 
-def parse_invoice_file(path: Path) -> ImportResult:
-    """Parse a `.json` or `.csv` file, chosen by its extension."""
-    parser = _PARSERS.get(path.suffix.lower())
-    if parser is None:
+class FileChanged(OSError):
+    """The file read differently the second time: something is still writing it."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(
+            f"{source} changed while it was being imported; the documents read before the "
+            "change are imported. Import the file again once it is complete."
+        )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a file's text comes from: opened afresh for each reading, decoded as UTF-8."""
+
+    name: str
+    open: Callable[[], TextIO]
+    whole: Callable[[], bytes | str]  # the content at once, to word a problem with the file
+
+    @classmethod
+    def of_path(cls, path: Path) -> _Source:
+        return cls(path.name, lambda: path.open(encoding="utf-8-sig", newline=""), path.read_bytes)
+
+    @classmethod
+    def of_data(cls, data: bytes | str, name: str) -> _Source:
+        def opened() -> TextIO:
+            if isinstance(data, str):
+                return io.StringIO(data.removeprefix("\ufeff"), newline="")
+            return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+        return cls(name, opened, lambda: data)
+
+
+class InvoiceFile:
+    """A file read through once: ``problems`` concern the whole file (an error among them means
+    no document of it is read), ``expected`` is how many documents it holds, and `documents`
+    reads them, one at a time, in file order (the CSV rows of an invoice that are not together
+    are kept until the end of the file). ``seen`` counts the documents read so far."""
+
+    def __init__(self, source: _Source) -> None:
+        self.source = source.name
+        self._source = source
+        self.problems: list[Problem] = []
+        self.expected = 0
+        self.seen = 0
+        self._numbers = Fingerprints()  # the document numbers in the file
+
+    def documents(self) -> Iterator[ReadDocument]:
+        raise NotImplementedError
+
+    def may_hold(self, number: str) -> bool:
+        """Whether a document of this number may be in the file (never False when it is)."""
+        return number.strip() in self._numbers
+
+
+def open_invoice_file(path: Path) -> InvoiceFile:
+    """Check a `.json` or `.csv` file, chosen by its extension, as a whole."""
+    opener = _OPENERS.get(path.suffix.lower())
+    if opener is None:
         raise UnsupportedFileType(
             f"Cannot import {path.name}: the file type {path.suffix or '(no extension)'!r} is not "
             "supported. Save the invoices as .json or .csv (see docs/import-format.md)."
         )
-    return parser(path.read_bytes(), path.name)
+    return opener(_Source.of_path(path))
+
+
+def parse_invoice_file(path: Path) -> ImportResult:
+    """Parse a `.json` or `.csv` file, chosen by its extension, into memory."""
+    return _collect(open_invoice_file(path))
+
+
+def _collect(file: InvoiceFile) -> ImportResult:
+    reads = sorted(file.documents(), key=lambda read: read.order)
+    return ImportResult(
+        [read.invoice for read in reads if read.invoice is not None],
+        [*file.problems, *(problem for read in reads for problem in read.problems)],
+        file.seen,
+    )
 
 
 def _problem(
@@ -151,8 +237,8 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, source: str) -> Problem:
     )
 
 
-def _empty_file(source: str, text: str, fix: str) -> Problem:
-    what = "empty (0 bytes)" if not text else "empty (only blank space)"
+def _empty_file(source: str, nothing: bool, fix: str) -> Problem:
+    what = "empty (0 bytes)" if nothing else "empty (only blank space)"
     return _problem(
         f"File {source}",
         "file",
@@ -194,8 +280,9 @@ def _check(raw: dict[str, Any]) -> Invoice | list[_Issue]:
     if _depth(raw) > _MAX_DEPTH:
         return [_Issue((), "too_deep", None)]
     issues: list[_Issue] = []
-    prepared = _read_numbers(_drop_blanks(raw, Invoice), Invoice, (), issues)
-    issues.extend(_date_issues(prepared, Invoice, ()))
+    dates: list[_Issue] = []
+    prepared = _prepare(raw, Invoice, (), issues, dates)
+    issues.extend(dates)
     # Our date check is stricter than pydantic's, so it owns the fields it flagged.
     flagged = {issue.loc for issue in issues}
     try:
@@ -213,21 +300,48 @@ def _check(raw: dict[str, Any]) -> Invoice | list[_Issue]:
     return issues or _arithmetic_issues(invoice) or invoice
 
 
-def _drop_blanks(raw: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    """An empty string means "not given", in both formats: the field's default applies."""
+def _prepare(
+    raw: dict[str, Any], model: type[BaseModel], loc: Loc, issues: list[_Issue], dates: list[_Issue]
+) -> dict[str, Any]:
+    """The document as the model is to read it, in one walk. An empty string means "not
+    given", in both formats: the field's default applies. Numbers outside the limits become
+    ``issues``; the others are written in plain notation (`1.5e2` is read as 150), so no stored
+    amount carries an exponent. Dates must be written YYYY-MM-DD (``dates``): pydantic would
+    also take Unix timestamps and datetimes. Returns a new dict."""
     out: dict[str, Any] = {}
+    fields = _fields(model)
     for key, value in raw.items():
-        spec = model.model_fields.get(key)
+        spec = fields.get(key)
         if spec is None:
             out[key] = value  # unknown: left for pydantic to name
             continue
         if isinstance(value, str) and not value.strip():
             continue
-        inner = _model_in(spec.annotation)
-        if inner is not None and isinstance(value, dict):
-            value = _drop_blanks(value, inner)
-        elif inner is not None and isinstance(value, list):
-            value = [_drop_blanks(v, inner) if isinstance(v, dict) else v for v in value]
+        if value is not None:
+            here = (*loc, key)
+            if spec.decimal:
+                value = _number(value, here, issues)
+            elif spec.decimal_map:
+                if isinstance(value, dict):
+                    value = {
+                        _number(k, (*here, f"[{_shorten(k)}]"), issues): _number(
+                            v, (*here, f"[{_shorten(k)}]"), issues
+                        )
+                        for k, v in value.items()
+                    }
+            elif spec.date:
+                if not _is_iso_date(value):
+                    dates.append(_Issue(here, "date", value))
+            elif (inner := spec.inner) is not None:
+                if isinstance(value, dict):
+                    value = _prepare(value, inner, here, issues, dates)
+                elif isinstance(value, list):
+                    value = [
+                        _prepare(item, inner, (*here, i), issues, dates)
+                        if isinstance(item, dict)
+                        else item
+                        for i, item in enumerate(value)
+                    ]
         out[key] = value
     return out
 
@@ -244,57 +358,32 @@ _LINE_NUMBERS = ("quantity", "unit_price", "discount_percent", "vat_rate")
 
 
 def _depth(value: Any) -> int:
-    """How deeply lists and objects nest, counted without recursion (a hostile file may nest
-    thousands of levels); stops counting past the limit."""
+    """How deeply lists and objects nest (a plain value counts one level below its list or
+    object), counted without recursion (a hostile file may nest thousands of levels); stops
+    counting past the limit. Only lists and objects are walked, not the plain values in them."""
+    if not isinstance(value, dict | list):
+        return 1
     deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item
+        deepest = max(deepest, depth + 1 if children else depth)
         if deepest > _MAX_DEPTH:
             break
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 
-def _read_numbers(
-    raw: dict[str, Any], model: type[BaseModel], loc: Loc, issues: list[_Issue]
-) -> dict[str, Any]:
-    """Numbers outside the limits become issues; the others are written in plain notation
-    (`1.5e2` is read as 150), so no stored amount carries an exponent. Returns a new dict."""
-    out = dict(raw)
-    for key, value in raw.items():
-        spec = model.model_fields.get(key)
-        if spec is None or value is None:
-            continue
-        here = (*loc, key)
-        if _is_decimal(spec.annotation):
-            out[key] = _number(value, here, issues)
-        elif _is_decimal_map(spec.annotation):
-            if isinstance(value, dict):
-                out[key] = {
-                    _number(k, (*here, f"[{_shorten(k)}]"), issues): _number(
-                        v, (*here, f"[{_shorten(k)}]"), issues
-                    )
-                    for k, v in value.items()
-                }
-        elif (inner := _model_in(spec.annotation)) is not None:
-            if isinstance(value, dict):
-                out[key] = _read_numbers(value, inner, here, issues)
-            elif isinstance(value, list):
-                out[key] = [
-                    _read_numbers(item, inner, (*here, i), issues)
-                    if isinstance(item, dict)
-                    else item
-                    for i, item in enumerate(value)
-                ]
-    return out
+# A number as most files write it ("21.90", "-3"): within the limits and in plain notation.
+_PLAIN_NUMBER = re.compile(rf"-?[0-9]{{1,{_MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{_MAX_DECIMALS}}})?")
 
 
 def _number(value: Any, loc: Loc, issues: list[_Issue]) -> Any:
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(text := value.strip()):
+        plain = Decimal(text)
+        if not plain.is_zero():
+            return plain  # what the general way below gives, sooner
     number = _as_decimal(value)
     if number is None:
         return value  # not a number at all: pydantic names it
@@ -361,7 +450,7 @@ def _arithmetic_issues(invoice: Invoice) -> list[_Issue]:
             issues.append(_Issue(("lines", position, name), "amount_too_large", value))
     if not issues:
         try:
-            _ = invoice.gross_total
+            invoice.vat_breakdown()  # where the total can fail: the sums per rate, rounded
         except ArithmeticError:
             issues.append(_Issue(("lines",), "amount_too_large", None))
     return issues
@@ -370,29 +459,38 @@ def _arithmetic_issues(invoice: Invoice) -> list[_Issue]:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date_issues(raw: dict[str, Any], model: type[BaseModel], loc: Loc) -> Iterator[_Issue]:
-    """Dates must be written YYYY-MM-DD: pydantic would also take Unix timestamps and datetimes."""
-    for key, value in raw.items():
-        spec = model.model_fields.get(key)
-        if spec is None or value is None:
-            continue
-        here = (*loc, key)
-        if _is_date(spec.annotation):
-            if not (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
-                yield _Issue(here, "date", value)
-            else:
-                try:
-                    date.fromisoformat(value.strip())
-                except ValueError:
-                    yield _Issue(here, "date", value)
-            continue
-        inner = _model_in(spec.annotation)
-        if inner is not None and isinstance(value, dict):
-            yield from _date_issues(value, inner, here)
-        elif inner is not None and isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict):
-                    yield from _date_issues(item, inner, (*here, i))
+def _is_iso_date(value: Any) -> bool:
+    if not (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
+        return False
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Field:
+    """What a model's field holds, as the reading needs to know."""
+
+    decimal: bool
+    decimal_map: bool
+    date: bool
+    inner: type[BaseModel] | None  # the model inside it (a party, its address, the lines)
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> dict[str, _Field]:
+    """The fields of a model, worked out from their annotations once, not for every document."""
+    return {
+        name: _Field(
+            _is_decimal(spec.annotation),
+            _is_decimal_map(spec.annotation),
+            _is_date(spec.annotation),
+            _model_in(spec.annotation),
+        )
+        for name, spec in model.model_fields.items()
+    }
 
 
 def _is_date(annotation: Any) -> bool:
@@ -526,59 +624,118 @@ def _words(issue: _Issue, label: str, where: str, style: _Style) -> tuple[str, s
 
 def parse_invoices_json(data: bytes | str, source: str) -> ImportResult:
     """Read a JSON list of invoices or `{"invoices": [...]}`; numbers become Decimal, not float."""
-    text = _decode(data, source)
-    if isinstance(text, Problem):
-        return ImportResult([], [text], 0)
-    if not text.strip():
-        fix = 'export the invoices again. A file with no invoices to import holds "[]".'
-        return ImportResult([], [_empty_file(source, text, fix)], 0)
-    try:
-        # parse_constant: NaN/Infinity stay text, so they are reported as "not a number".
-        parsed = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=str)
-    except json.JSONDecodeError as exc:
-        return ImportResult([], [_not_json(exc, source)], 0)
-    except RecursionError:
-        return ImportResult([], [_too_deep_file(source)], 0)
-
-    problems: list[Problem] = []
-    documents = _json_documents(parsed, source, problems)
-    if documents is None:
-        return ImportResult([], problems, 0)
-    if not documents:
-        problems.append(_no_documents(source, "an empty list"))
-        return ImportResult([], problems, 0)
-
-    duplicates = _duplicate_numbers(documents)
-    invoices: list[Invoice] = []
-    for position, raw in enumerate(documents, start=1):
-        name = _json_name(raw, position, source)
-        if not isinstance(raw, dict):
-            problems.append(
-                _problem(
-                    name,
-                    "document",
-                    raw,
-                    f"Document #{position} is not an invoice object.",
-                    "each item of the invoice list must be an object { ... } with invoice fields.",
-                    "import.not_an_object",
-                )
-            )
-            continue
-        checked = _check_isolated(raw)
-        if isinstance(checked, Invoice):
-            if checked.number in duplicates:
-                problems.append(_duplicate_problem(name, checked.number, duplicates, source))
-            else:
-                invoices.append(checked)
-        else:
-            problems.extend(_json_problem(name, issue, raw) for issue in checked)
-    return ImportResult(invoices, problems, len(documents))
+    return _collect(_JsonFile(_Source.of_data(data, source)))
 
 
 def _json_int(text: str) -> int | Decimal:
     """A JSON integer; a very long one as a Decimal, since int() refuses over 4,300 digits (and
     may be set to refuse from 640). Either way a number this long is then reported as too large."""
     return int(text) if len(text) < 600 else Decimal(text)
+
+
+# parse_constant: NaN/Infinity stay text, so they are reported as "not a number".
+_JSON = json.JSONDecoder(parse_float=Decimal, parse_int=_json_int, parse_constant=str)
+# The first reading looks at the documents' numbers only: their amounts need no Decimal yet.
+_JSON_FIRST = json.JSONDecoder(parse_int=_json_int, parse_constant=str)
+
+
+class _JsonFile(InvoiceFile):
+    def __init__(self, source: _Source) -> None:
+        super().__init__(source)
+        self._whole: list[Any] | None = None  # the documents, when the file was read whole
+        self._duplicates: dict[str, list[int]] = {}
+        try:
+            self._first_reading()
+        except NotStreamable:
+            self._read_whole()
+
+    def _first_reading(self) -> None:
+        """Through the file once: is it a well-formed list, how long, which numbers repeat."""
+        repeated: set[int] = set()
+        with self._source.open() as stream:
+            listing = InvoiceList(stream, _JSON_FIRST, _JSON)
+            for raw in listing:
+                number = _plain_number(raw)
+                if number is not None and not self._numbers.add(number):
+                    repeated.add(hash(number))
+        if not listing.count:
+            raise NotStreamable("no documents")  # read whole, it is said as it always was
+        self.problems.extend(_top_level_warnings(listing.others, self.source))
+        self.expected = listing.count
+        if repeated:  # hashes say where to look; the numbers themselves decide
+            self._duplicates = _duplicate_numbers(self._listing(), among=repeated)
+
+    def _read_whole(self) -> None:
+        """The file at once, as before streaming: every problem with it is worded from this."""
+        self.problems.clear()
+        self._numbers = Fingerprints()
+        documents = _json_in_memory(self._source.whole(), self.source, self.problems)
+        self._whole = documents or []
+        if documents is not None and not documents:
+            self.problems.append(_no_documents(self.source, "an empty list"))
+        self.expected = len(self._whole)
+        self._duplicates = _duplicate_numbers(self._whole)
+        for raw in self._whole:
+            if (number := _plain_number(raw)) is not None:
+                self._numbers.add(number)
+
+    def _listing(self, decoder: json.JSONDecoder = _JSON_FIRST) -> Iterator[Any]:
+        with self._source.open() as stream:
+            try:
+                yield from InvoiceList(stream, decoder, _JSON)
+            except NotStreamable as exc:
+                raise FileChanged(self.source) from exc
+
+    def documents(self) -> Iterator[ReadDocument]:
+        raws = self._whole if self._whole is not None else self._listing(_JSON)
+        for position, raw in enumerate(raws, start=1):
+            self.seen = position
+            yield _json_document(raw, position, self.source, self._duplicates)
+
+
+def _json_in_memory(data: bytes | str, source: str, problems: list[Problem]) -> list[Any] | None:
+    """The documents of a file decoded whole, or None with the problem that stops the file."""
+    text = _decode(data, source)
+    if isinstance(text, Problem):
+        problems.append(text)
+        return None
+    if not text.strip():
+        fix = 'export the invoices again. A file with no invoices to import holds "[]".'
+        problems.append(_empty_file(source, not text, fix))
+        return None
+    try:
+        parsed = json.loads(text, parse_float=Decimal, parse_int=_json_int, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        problems.append(_not_json(exc, source))
+        return None
+    except RecursionError:
+        problems.append(_too_deep_file(source))
+        return None
+    return _json_documents(parsed, source, problems)
+
+
+def _json_document(
+    raw: Any, position: int, source: str, duplicates: Mapping[str, list[int]]
+) -> ReadDocument:
+    name = _json_name(raw, position, source)
+    if not isinstance(raw, dict):
+        problem = _problem(
+            name,
+            "document",
+            raw,
+            f"Document #{position} is not an invoice object.",
+            "each item of the invoice list must be an object { ... } with invoice fields.",
+            "import.not_an_object",
+        )
+        return ReadDocument(position, None, [problem])
+    checked = _check_isolated(raw)
+    if not isinstance(checked, Invoice):
+        return ReadDocument(position, None, [_json_problem(name, i, raw) for i in checked])
+    if checked.number in duplicates:
+        return ReadDocument(
+            position, None, [_duplicate_problem(name, checked.number, duplicates, source)]
+        )
+    return ReadDocument(position, checked, [])
 
 
 def _check_isolated(raw: dict[str, Any]) -> Invoice | list[_Issue]:
@@ -617,27 +774,15 @@ def _not_json(exc: json.JSONDecodeError, source: str) -> Problem:
 
 def _json_documents(parsed: Any, source: str, problems: list[Problem]) -> list[Any] | None:
     """The list of documents in the file, or None (with a problem) when there is none."""
-    where = f"File {source}"
     if isinstance(parsed, dict) and "invoices" in parsed:
-        for key in sorted(k for k in parsed if k != "invoices"):
-            problems.append(
-                _problem(
-                    where,
-                    key,
-                    parsed[key],
-                    f'Unknown top-level field "{key}" was ignored.',
-                    'only "invoices" is read at the top level; move the field into an invoice '
-                    "or remove it.",
-                    "import.unknown_field",
-                    Severity.WARNING,
-                )
-            )
+        others = {k: v for k, v in parsed.items() if k != "invoices"}
+        problems.extend(_top_level_warnings(others, source))
         parsed = parsed["invoices"]
     if isinstance(parsed, list):
         return parsed
     problems.append(
         _problem(
-            where,
+            f"File {source}",
             "invoices",
             type(parsed).__name__,
             f"{source} holds no list of invoices.",
@@ -646,6 +791,23 @@ def _json_documents(parsed: Any, source: str, problems: list[Problem]) -> list[A
         )
     )
     return None
+
+
+def _top_level_warnings(others: Mapping[str, Any], source: str) -> list[Problem]:
+    """Keys next to "invoices" are ignored, and said to be."""
+    return [
+        _problem(
+            f"File {source}",
+            key,
+            others[key],
+            f'Unknown top-level field "{key}" was ignored.',
+            'only "invoices" is read at the top level; move the field into an invoice '
+            "or remove it.",
+            "import.unknown_field",
+            Severity.WARNING,
+        )
+        for key in sorted(others)
+    ]
 
 
 def _label(number: str, kind: Any) -> str:
@@ -662,13 +824,24 @@ def _json_name(raw: Any, position: int, source: str) -> str:
     return f"Document #{position} in {source}"
 
 
-def _duplicate_numbers(documents: list[Any]) -> dict[str, list[int]]:
+def _plain_number(raw: Any) -> str | None:
+    """A document's number when it is written as text, stripped; the key of duplicates."""
+    if isinstance(raw, dict) and isinstance(raw.get("number"), str) and raw["number"].strip():
+        return str(raw["number"].strip())
+    return None
+
+
+def _duplicate_numbers(
+    documents: Iterable[Any], among: set[int] | None = None
+) -> dict[str, list[int]]:
     """Numbers used by more than one document, with their positions: none of them is imported,
-    because we cannot tell which one is meant."""
+    because we cannot tell which one is meant. ``among``: the hashes of the only numbers that
+    may repeat (found by a first reading)."""
     seen: dict[str, list[int]] = {}
     for position, raw in enumerate(documents, start=1):
-        if isinstance(raw, dict) and isinstance(raw.get("number"), str) and raw["number"].strip():
-            seen.setdefault(raw["number"].strip(), []).append(position)
+        number = _plain_number(raw)
+        if number is not None and (among is None or hash(number) in among):
+            seen.setdefault(number, []).append(position)
     return {number: places for number, places in seen.items() if len(places) > 1}
 
 
@@ -796,79 +969,179 @@ class _Group:
 
 def parse_invoices_csv(data: bytes | str, source: str) -> ImportResult:
     """Read a CSV file with one row per invoice line, grouped into invoices by invoice_number."""
-    text = _decode(data, source)
-    if isinstance(text, Problem):
-        return ImportResult([], [text], 0)
-    if not text.strip():
-        fix = "export the invoices again. A file with no invoices to import holds the header row."
-        return ImportResult([], [_empty_file(source, text, fix)], 0)
-    file_name = f"File {source}"
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    # The most frequent of the three in the header. Semicolons win a tie: Finnish spreadsheets
-    # write them, because the comma is the decimal mark.
-    delimiter = max(_DELIMITERS, key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _collect(_CsvFile(_Source.of_data(data, source)))
 
-    try:
-        rows = list(_numbered_rows(reader))
-    except csv.Error as exc:
-        return ImportResult(
-            [],
-            [
-                _problem(
-                    file_name,
-                    "file",
-                    None,
-                    f"{source} is not readable as CSV at line {reader.line_num}: {exc}.",
-                    "check the quotes on that line: a quoted cell must end with a quote.",
-                    "import.not_csv",
+
+class _CsvFile(InvoiceFile):
+    def __init__(self, source: _Source) -> None:
+        super().__init__(source)
+        self._header: list[str] = []
+        self._delimiter = ";"
+        self._scattered: set[str] = set()  # numbers whose rows are not all together
+        try:
+            found = self._first_reading()
+        except UnicodeDecodeError:
+            found = [self._not_utf8()]
+        self.problems.extend(found)
+
+    def _first_reading(self) -> list[Problem]:
+        """Through the file once: its encoding, its quoting, its header, and its numbers."""
+        source = self.source
+        with self._source.open() as stream:
+            lines = _Lines(stream)
+            header_line = lines.header_line()
+            if header_line is None:
+                fix = (
+                    "export the invoices again. A file with no invoices to import holds the "
+                    "header row."
                 )
-            ],
-            0,
-        )
-    if not rows:
-        return ImportResult([], [_empty_csv(source)], 0)
+                return [_empty_file(source, lines.empty, fix)]
+            # The most frequent of the three in the header. Semicolons win a tie: Finnish
+            # spreadsheets write them, because the comma is the decimal mark.
+            delimiter = max(_DELIMITERS, key=header_line.count)
+            reader = csv.reader(lines, delimiter=delimiter)
+            header: list[str] | None = None
+            numbers = _RowNumbers()
+            try:
+                for _line, cells in _numbered_rows(reader):
+                    if header is None:
+                        header = [cell.strip().lower() for cell in cells]
+                    else:
+                        numbers.add(_cell(header, cells, "invoice_number"))
+            except csv.Error as exc:
+                for _rest in stream:  # text further on that is not UTF-8 is said first
+                    pass
+                return [_not_csv(source, reader.line_num, exc)]
+        file_name = f"File {source}"
+        if header is None:
+            return [_empty_csv(source)]
+        if not set(header) & set(_KNOWN_COLUMNS):
+            return [_no_known_columns(header_line, delimiter, file_name)]
+        header_problems = _header_problems(header, file_name)
+        if header_problems:
+            return header_problems
+        if not numbers.rows:
+            return [_no_documents(source, "only a header row")]
+        self._header, self._delimiter = header, delimiter
+        self._numbers, self._scattered = numbers.numbers, numbers.scattered
+        self.expected = len(numbers.numbers) + numbers.numberless
+        return []
 
-    _, header_cells = rows[0]
-    header = [cell.strip().lower() for cell in header_cells]
-    if not set(header) & set(_KNOWN_COLUMNS):
-        return ImportResult([], [_no_known_columns(header_line, delimiter, file_name)], 0)
-    header_problems = _header_problems(header, file_name)
-    if header_problems:
-        return ImportResult([], header_problems, 0)
-    if len(rows) == 1:
-        return ImportResult([], [_no_documents(source, "only a header row")], 0)
+    def _not_utf8(self) -> Problem:
+        text = _decode(self._source.whole(), self.source)
+        if isinstance(text, Problem):
+            return text
+        raise FileChanged(self.source)
 
-    # Problems are reported in file order: (first row of the document, its problems).
-    reported: list[tuple[int, list[Problem]]] = []
-    groups: dict[str, _Group] = {}
-    seen = 0
-    for line_number, cells in rows[1:]:
-        number = _cell(header, cells, "invoice_number")
-        if not number:
-            seen += 1
-            reported.append((line_number, [_numberless_row(line_number, source)]))
-            continue
-        group = groups.get(number)
-        if group is None:
-            seen += 1
-            kind = _cell(header, cells, "kind")
-            group = groups[number] = _Group(number, line_number, _label(number, kind))
-        if len(cells) != len(header):
-            group.problems.append(
-                _row_length_problem(group.name, line_number, len(cells), len(header))
+    def documents(self) -> Iterator[ReadDocument]:
+        if self.problems:
+            return
+        try:
+            yield from self._documents()
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise FileChanged(self.source) from exc
+
+    def _documents(self) -> Iterator[ReadDocument]:
+        """The rows grouped into invoices, each handed on at the first row of another number,
+        or at the end of the file when its rows are not all together."""
+        header = self._header
+        groups: dict[str, _Group] = {}
+        last = ""
+        for line_number, cells in self._rows():
+            number = _cell(header, cells, "invoice_number")
+            if not number:
+                self.seen += 1
+                yield ReadDocument(line_number, None, [_numberless_row(line_number, self.source)])
+                continue
+            if number != last:
+                if last in groups and last not in self._scattered:
+                    yield _csv_document(groups.pop(last))
+                last = number
+            group = groups.get(number)
+            if group is None:
+                self.seen += 1
+                kind = _cell(header, cells, "kind")
+                group = groups[number] = _Group(number, line_number, _label(number, kind))
+            if len(cells) != len(header):
+                group.problems.append(
+                    _row_length_problem(group.name, line_number, len(cells), len(header))
+                )
+                continue
+            group.rows.append(
+                (line_number, dict(zip(header, (c.strip() for c in cells), strict=True)))
             )
-            continue
-        group.rows.append((line_number, dict(zip(header, (c.strip() for c in cells), strict=True))))
+        for group in groups.values():
+            yield _csv_document(group)
 
-    invoices: list[Invoice] = []
-    for group in groups.values():
-        invoice = _csv_invoice_isolated(group)
-        if invoice is not None and not group.problems:
-            invoices.append(invoice)
-        reported.append((group.first_row, group.problems))
-    reported.sort(key=lambda item: item[0])
-    return ImportResult(invoices, [p for _, found in reported for p in found], seen)
+    def _rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows, numbered by their line in the file."""
+        with self._source.open() as stream:
+            lines = _Lines(stream)
+            lines.header_line()
+            rows = _numbered_rows(csv.reader(lines, delimiter=self._delimiter))
+            next(rows, None)  # the header
+            yield from rows
+
+
+class _Lines:
+    """A CSV file's lines, with its header line found first: the first line that is not blank,
+    split as `str.splitlines` splits (the delimiter is the one most used there)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._read: list[str] = []
+        self.empty = True  # no character at all (a byte order mark is none)
+
+    def header_line(self) -> str | None:
+        for line in self._stream:
+            self._read.append(line)
+            self.empty = False
+            for part in line.splitlines():
+                if part.strip():
+                    return part
+        return None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._read
+        self._read = []
+        yield from self._stream
+
+
+class _RowNumbers:
+    """The invoice numbers of a file's rows: those there are, and those whose rows come back
+    after another number's (that invoice is complete only at the end of the file)."""
+
+    def __init__(self) -> None:
+        self.numbers = Fingerprints()
+        self.scattered: set[str] = set()
+        self.rows = 0
+        self.numberless = 0
+        self._last = ""
+
+    def add(self, number: str) -> None:
+        self.rows += 1
+        if not number:
+            self.numberless += 1
+        elif number != self._last:
+            self._last = number
+            if not self.numbers.add(number):
+                self.scattered.add(number)
+
+
+def _csv_document(group: _Group) -> ReadDocument:
+    invoice = _csv_invoice_isolated(group)
+    return ReadDocument(group.first_row, None if group.problems else invoice, group.problems)
+
+
+def _not_csv(source: str, line: int, exc: csv.Error) -> Problem:
+    return _problem(
+        f"File {source}",
+        "file",
+        None,
+        f"{source} is not readable as CSV at line {line}: {exc}.",
+        "check the quotes on that line: a quoted cell must end with a quote.",
+        "import.not_csv",
+    )
 
 
 def _numbered_rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
@@ -1104,7 +1377,4 @@ def _csv_problem(
     return _problem(name, column, value, f"Row {row}: {message}", fix, rule)
 
 
-_PARSERS: dict[str, Callable[[bytes, str], ImportResult]] = {
-    ".json": parse_invoices_json,
-    ".csv": parse_invoices_csv,
-}
+_OPENERS: dict[str, Callable[[_Source], InvoiceFile]] = {".json": _JsonFile, ".csv": _CsvFile}
