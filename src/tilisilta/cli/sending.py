@@ -50,8 +50,10 @@ def import_invoices_command(
     Exits 0 when every document was imported (findings of the rules are listed; a file with no
     invoices says so), 3 when documents or the file were refused, 1 when it could not run."""
     rt = runtime()
+    progress, bar = progress_bar("Importing")
     try:
-        report = import_invoices(rt.store, rt.clock, company=company, path=file)
+        with progress:  # documents read, of those the file holds
+            report = import_invoices(rt.store, rt.clock, company=company, path=file, progress=bar)
     except (UnsupportedFileType, LookupError) as exc:
         raise fail(escape(str(exc))) from exc
     except OSError as exc:
@@ -103,17 +105,22 @@ def send_invoices_command(
         raise typer.Exit(LEFT_FOR_A_PERSON)
 
 
-def run_send(rt: Runtime, connection: str, numbers: list[str] | None, workers: int) -> SendSummary:
+def progress_bar(doing: str) -> tuple[Progress, BarProgress]:
+    """A bar that counts done of planned (unknown until the flow says), gone when it stops."""
     progress = Progress(
-        TextColumn("Sending"),
+        TextColumn(doing),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     )
-    task = progress.add_task("send", total=None)
-    context = open_connection(rt, connection, progress=BarProgress(progress, task))
+    return progress, BarProgress(progress, progress.add_task(doing, total=None))
+
+
+def run_send(rt: Runtime, connection: str, numbers: list[str] | None, workers: int) -> SendSummary:
+    progress, bar = progress_bar("Sending")
+    context = open_connection(rt, connection, progress=bar)
     send = flow_of(context, "send_invoices", "send invoices")
     with progress:
         result = send(context, {"numbers": numbers, "workers": workers})

@@ -82,6 +82,7 @@ def import_invoices(
         run.read(batch)
         if progress is not None:
             progress.advanced(len(batch))
+        batch.clear()  # gone before the next batch is read, not after
     return run.finish(str(path))
 
 
