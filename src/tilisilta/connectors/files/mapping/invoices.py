@@ -315,12 +315,12 @@ def _prepare(
     fields = _fields(model)
     for key, value in raw.items():
         spec = fields.get(key)
-        if spec is None:
+        if spec is None or value is None:
             out[key] = value  # unknown: left for pydantic to name
             continue
         if isinstance(value, str) and not value.strip():
             continue
-        if value is not None:
+        if not spec.plain:
             here = (*loc, key)
             if spec.decimal:
                 value = _number(value, here, issues)
@@ -491,20 +491,20 @@ class _Field:
     decimal_map: bool
     date: bool
     inner: type[BaseModel] | None  # the model inside it (a party, its address, the lines)
+    plain: bool  # taken as written (text, a choice): nothing to do before the model
 
 
 @functools.cache
 def _fields(model: type[BaseModel]) -> dict[str, _Field]:
     """The fields of a model, worked out from their annotations once, not for every document."""
-    return {
-        name: _Field(
-            _is_decimal(spec.annotation),
-            _is_decimal_map(spec.annotation),
-            _is_date(spec.annotation),
-            _model_in(spec.annotation),
-        )
-        for name, spec in model.model_fields.items()
-    }
+    return {name: _field(spec.annotation) for name, spec in model.model_fields.items()}
+
+
+def _field(annotation: Any) -> _Field:
+    decimal, decimal_map = _is_decimal(annotation), _is_decimal_map(annotation)
+    is_date, inner = _is_date(annotation), _model_in(annotation)
+    plain = not (decimal or decimal_map or is_date or inner)
+    return _Field(decimal, decimal_map, is_date, inner, plain)
 
 
 def _is_date(annotation: Any) -> bool:
@@ -964,6 +964,7 @@ _REQUIRED_COLUMNS = (
 )
 _NUMBER_COLUMNS = frozenset({"quantity", "unit_price", "discount_percent", "vat_rate"})
 _DATE_COLUMNS = frozenset({"invoice_date", "due_date", "supply_date"})
+_SPELLED_COLUMNS = _NUMBER_COLUMNS | _DATE_COLUMNS
 _KNOWN_COLUMNS = (*_INVOICE_COLUMNS, *_LINE_COLUMNS)
 _COLUMN_AT: dict[Loc, str] = {loc: column for column, loc in _INVOICE_COLUMNS.items()}
 _LINE_COLUMN_OF: dict[str, str] = {name: column for column, name in _LINE_COLUMNS.items()}
@@ -1081,9 +1082,7 @@ class _CsvFile(InvoiceFile):
                     _row_length_problem(group.name, line_number, len(cells), len(header))
                 )
                 continue
-            group.rows.append(
-                (line_number, dict(zip(header, (c.strip() for c in cells), strict=True)))
-            )
+            group.rows.append((line_number, dict(zip(header, map(str.strip, cells), strict=True))))
         for group in groups.values():
             yield _csv_document(group)
 
@@ -1363,6 +1362,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")  # thousands separators, as spreadshee
 
 def _normalize(column: str, cell: str) -> str:
     """Spreadsheet spellings to canonical ones: decimal commas, "25,5 %", D.M.YYYY dates."""
+    if column not in _SPELLED_COLUMNS:
+        return cell
     if column in _NUMBER_COLUMNS:
         text = _SPACES.sub("", cell).replace("\u2212", "-").removesuffix("%")
         return text.replace(",", ".") if "," in text and "." not in text else text
