@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.factories import credit_note, invoice
 from tilisilta.clock import ManualClock
@@ -26,7 +26,7 @@ from tilisilta.connectors.files.flows import invoices as flow
 from tilisilta.connectors.files.flows.invoices import BATCH, ImportReport, import_invoices
 from tilisilta.connectors.files.mapping.invoices import FileChanged, open_invoice_file
 from tilisilta.domain.documents import Invoice
-from tilisilta.store import companies
+from tilisilta.store import companies, documents
 from tilisilta.store.documents import INVOICE, all_invoices, save_documents
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
@@ -373,3 +373,32 @@ def test_a_long_import_tells_how_many_documents_it_has_read(
     import_invoices(hub, clock, company=COMPANY, path=write_json(tmp_path, documents), progress=bar)
     assert bar.totals == [len(documents)]
     assert bar.steps == [BATCH, BATCH, 100]
+
+
+def test_numbers_are_looked_up_through_the_index_even_in_a_table_never_analyzed(
+    hub: Store, clock: ManualClock, database_url: str
+) -> None:
+    """A new hub filling up in one big import: PostgreSQL has no statistics of the document
+    table yet, and `ref IN (...)` would be planned as a scan of all the company's documents
+    for every batch (an import of N documents costing N²). Each number is one index lookup."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite plans IN (...) on the unique index by itself")
+    fill(hub, clock, numbered(2000, start=1))
+    with hub.session() as session:
+        lookup = select(documents._by_ref(session, select(Document.id), 1, INVOICE, ["5", "7"]))
+        compiled = lookup.compile(dialect=session.get_bind().dialect)
+        (plan,) = (
+            session.connection()
+            .exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + str(compiled), compiled.params)
+            .scalar_one()
+        )
+
+    def nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    scans = [n for n in nodes(plan["Plan"]) if n.get("Relation Name") == "document"]
+    assert scans and all(n["Node Type"] in {"Index Scan", "Index Only Scan"} for n in scans)
+    assert sum(n.get("Rows Removed by Filter", 0) for n in scans) == 0
+    assert sum(n["Actual Rows"] * n["Actual Loops"] for n in scans) == 2

@@ -316,7 +316,7 @@ def _prepare(
     for key, value in raw.items():
         spec = fields.get(key)
         if spec is None or value is None:
-            out[key] = value  # unknown: left for pydantic to name
+            out[key] = value  # an unknown field is left for pydantic to name
             continue
         if isinstance(value, str) and not value.strip():
             continue
