@@ -28,7 +28,7 @@ import tilisilta.connectors
 ROOT = Path(tilisilta.__file__).parent
 CLIENT = re.compile(r"^tilisilta\.connectors\.\w+\.client(\.|$)")
 MAPPING = re.compile(r"^tilisilta\.connectors\.\w+\.mapping(\.|$)")
-KIND = re.compile(r"^tilisilta\.connectors\.(?!(base|common|registry|settings_edit)\.)\w+\.")
+KIND = re.compile(r"^tilisilta\.connectors\.(?!(base|common|kinds|registry|settings_edit)\.)\w+\.")
 FLOWS = re.compile(r"^tilisilta\.connectors\.\w+\.flows(\.|$)")
 LAZY_ALLOWED = ("tilisilta.cli", "tilisilta.sandbox")
 

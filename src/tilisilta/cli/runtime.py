@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import typer
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import Progress as RichProgress
-from rich.progress import TaskID
 
 from tilisilta.cli.fixes import shown
 from tilisilta.clock import Clock, SystemClock
-from tilisilta.connectors.base import FlowContext, FlowSpec, Progress
-from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store, alembic_config
+
+if TYPE_CHECKING:  # the connectors, httpx and cryptography only for the commands that use them
+    import httpx
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
+    from tilisilta.connectors.base import FlowContext, FlowSpec, Progress
+    from tilisilta.crypto import SecretBox
 
 
 class FixConsole(Console):
@@ -56,6 +57,7 @@ class Runtime:
     def box(self) -> SecretBox:
         from sqlalchemy import func, select
 
+        from tilisilta.crypto import SecretBox
         from tilisilta.store.models import Connection
 
         with self.store.session() as session:
@@ -64,7 +66,13 @@ class Runtime:
 
 
 def _ensure_migrated(store: Store) -> None:
-    """The embedded SQLite database migrates itself; a shared PostgreSQL is migrated on purpose."""
+    """The embedded SQLite database migrates itself; a shared PostgreSQL is migrated on purpose.
+    A database at the newest schema costs one SELECT (Alembic is imported only when it is not)."""
+    if store.at_head():
+        return
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(store))
     with store.engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()

@@ -1,6 +1,7 @@
 """The kinds of connection the hub knows, and the one way to reach a connection's flows.
 
-A new connector adds one line to ``_MODULES``; nothing else in the generic parts changes.
+A new connector adds one line to ``connectors/kinds.py``; nothing else in the generic parts
+changes.
 """
 
 from __future__ import annotations
@@ -24,18 +25,13 @@ from tilisilta.connectors.base import (
     a,
     wrong_kind,
 )
+from tilisilta.connectors.kinds import EXTRA as _EXTRA
+from tilisilta.connectors.kinds import MODULES as _MODULES
+from tilisilta.connectors.kinds import kinds as kinds
 from tilisilta.crypto import SecretBox
 from tilisilta.settings import Settings
 from tilisilta.store.companies import find_connection
 from tilisilta.store.engine import Store
-
-# kind → the module whose CONNECTOR describes it
-_MODULES = {
-    "procountor": "tilisilta.connectors.procountor.connector",
-    "odoo": "tilisilta.connectors.odoo.connector",
-    "netvisor": "tilisilta.connectors.netvisor.connector",
-}
-_EXTRA: dict[str, Connector] = {}  # registered at run time (tests, plug-ins)
 
 
 def register(connector: Connector) -> None:
@@ -52,10 +48,6 @@ def _builtin(kind: str) -> Connector:
     module = importlib.import_module(_MODULES[kind])
     connector: Connector = module.CONNECTOR
     return connector
-
-
-def kinds() -> list[str]:
-    return sorted({*_MODULES, *_EXTRA})
 
 
 def title_of(kind: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tilisilta.domain.validation import Problem
+if TYPE_CHECKING:  # only named here: the log and the status need the states without the rules
+    from tilisilta.domain.validation import Problem
 
 
 class State(StrEnum):
