@@ -37,6 +37,10 @@ def list_log(
     connection: str | None = None,
     limit: int = 50,
 ) -> list[LogEntry]:
+    """The newest ``limit`` exchanges (of a category, of a connection), newest first: read from
+    an index on (…, updated_at, id) backwards, so only the rows shown are read, whatever the
+    ledger holds (``ix_exchange_log*``). The connection is looked up by name first: filtered by
+    id, PostgreSQL reads its index in order instead of sorting all of its exchanges."""
     stmt = (
         select(Exchange, Connection.name, Document.kind, Document.ref)
         .join(Connection, Connection.id == Exchange.connection_id)
@@ -47,7 +51,10 @@ def list_log(
     if category is not None:
         stmt = stmt.where(Exchange.category == category.value)
     if connection is not None:
-        stmt = stmt.where(Connection.name == connection)
+        connection_id = session.scalar(select(Connection.id).where(Connection.name == connection))
+        if connection_id is None:
+            return []
+        stmt = stmt.where(Exchange.connection_id == connection_id)
     return [
         LogEntry(
             id=ex.id,

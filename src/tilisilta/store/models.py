@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,7 +73,18 @@ class Document(Base):
     """A canonical document as last received from the ERP; ``version`` grows when it changes."""
 
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("company_id", "kind", "ref"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "kind", "ref"),
+        # The documents changed since first stored (``ledger/status.unsent_count``): partial,
+        # so that no planner takes it for anything else.
+        Index(
+            "ix_document_changed",
+            "company_id",
+            "kind",
+            sqlite_where=text("version > 1"),
+            postgresql_where=text("version > 1"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
@@ -92,6 +104,13 @@ class Exchange(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "document_id", "operation", "document_version"),
         Index("ix_exchange_due", "connection_id", "state", "next_attempt_at"),
+        # The log, newest first: all of it, of one category, of one connection, of both.
+        Index("ix_exchange_log", "updated_at", "id"),
+        Index("ix_exchange_log_category", "category", "updated_at", "id"),
+        Index("ix_exchange_log_connection", "connection_id", "updated_at", "id"),
+        Index(
+            "ix_exchange_log_connection_category", "connection_id", "category", "updated_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +163,8 @@ class Binding(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "local_kind", "local_id"),
         UniqueConstraint("connection_id", "local_kind", "external_id"),
+        # How many were sent at their first version (``ledger/status.unsent_count``).
+        Index("ix_binding_sent", "connection_id", "local_kind", "sent_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
