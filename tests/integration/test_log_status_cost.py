@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
@@ -26,8 +27,8 @@ from tilisilta.ledger.planning import unsent_query
 from tilisilta.ledger.status import hub_status, unsent_count
 from tilisilta.settings import Settings
 from tilisilta.store.documents import INVOICE
-from tilisilta.store.engine import Store
-from tilisilta.store.models import Connection, Document, Exchange
+from tilisilta.store.engine import Store, alembic_config
+from tilisilta.store.models import Binding, Connection, Document, Exchange
 
 LOGS: dict[str, dict[str, Any]] = {  # what a person asks for → the index that answers it
     "ix_exchange_log": {},
@@ -205,6 +206,76 @@ def test_postgresql_reads_the_log_backwards_from_its_index_too(
     # Its choice of index follows what it knows (here one connection holds every exchange).
     assert "Index Scan Backward using ix_exchange_log" in "\n".join(plan), plan
     assert not any("Sort" in line for line in plan), plan
+
+
+@pytest.mark.postgres
+def test_postgresql_never_analyzed_looks_records_up_by_key_as_before_these_indexes(
+    pg_store: Store, box: SecretBox, clock: ManualClock, settings: Settings, procountor: Any,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """A new hub filling up: PostgreSQL knows nothing of its tables yet. The indexes of the log
+    and the status (partial where they would otherwise match a key's first columns) change no
+    plan of the hub's lookups by key: an index matching fewer columns would read every row of a
+    connection or a company for each record."""
+    hub = _sent(TestHub(pg_store, box, clock, settings).connect_procountor(procountor), tmp_path)
+    _add_history(hub, 5000)
+    with pg_store.session() as session:
+        pc = session.scalar(select(Connection).where(Connection.name == "pc"))
+        doc = session.scalar(select(Document).where(Document.ref == "1033"))
+        assert pc is not None and doc is not None
+        session.execute(
+            insert(Binding),
+            [
+                {
+                    "connection_id": pc.id,
+                    "local_kind": "payment",
+                    "local_id": payment,
+                    "external_id": f"event-{payment}",
+                    "sent_version": 1,
+                    "created_at": hub.clock.now(),
+                }
+                for payment in session.scalars(
+                    select(Document.id).where(Document.kind == "payment")
+                )
+            ],
+        )
+    lookups = [
+        select(Binding).where(
+            Binding.connection_id == pc.id,
+            Binding.local_kind == INVOICE,
+            Binding.local_id == doc.id,
+        ),
+        select(Binding).where(
+            Binding.connection_id == pc.id,
+            Binding.local_kind == INVOICE,
+            Binding.external_id.in_(["1", "2"]),
+        ),
+        select(Document).where(
+            Document.company_id == pc.company_id, Document.kind == INVOICE, Document.ref == "1007"
+        ),
+        select(Exchange).where(
+            Exchange.connection_id == pc.id,
+            Exchange.document_id == doc.id,
+            Exchange.operation == "procountor.send_invoice",
+            Exchange.document_version == 1,
+        ),
+    ]
+
+    def plans() -> list[str]:
+        with pg_store.session() as session:
+            explained = []
+            for lookup in lookups:
+                literal = {"literal_binds": True}
+                compiled = lookup.compile(
+                    dialect=session.get_bind().dialect, compile_kwargs=literal
+                )
+                rows = session.connection().exec_driver_sql(f"EXPLAIN (COSTS OFF) {compiled}")
+                explained.append("\n".join(row[0] for row in rows))
+        return explained
+
+    now = plans()
+    command.downgrade(alembic_config(pg_store), "0005")
+    assert plans() == now
 
 
 def test_the_status_searches_indexes_and_reads_no_whole_table(busy: TestHub) -> None:

@@ -21,9 +21,10 @@ from tilisilta.store.models import Binding, Company, Connection, Document, Excha
 
 # The states an exchange is counted in; sent and ignored ones (nearly all of them) are not read.
 OPEN = (State.PENDING, State.SENDING, State.DATA_ISSUE, State.RESPONSE_ERROR)
-# The documents changed since first stored: as the partial index ``ix_document_changed`` says it
-# (a literal, not a parameter, so that the planners see the index answers it).
+# As the partial indexes say it (literals, not parameters, so that the planners see the index
+# answers it): the documents changed since first stored, the bindings sent at version 1.
 CHANGED = Document.version > literal_column("1")
+SENT_FIRST = Binding.sent_version == literal_column("1")
 
 
 @dataclass
@@ -125,11 +126,7 @@ def unsent_count(session: Session, connection_id: int, company_id: int, kind: st
     sent_first = session.scalar(
         select(func.count())
         .select_from(Binding)
-        .where(
-            Binding.connection_id == connection_id,
-            Binding.local_kind == kind,
-            Binding.sent_version == 1,
-        )
+        .where(Binding.connection_id == connection_id, Binding.local_kind == kind, SENT_FIRST)
     )
 
     # Of the documents changed since (few: read through the partial index, each binding looked

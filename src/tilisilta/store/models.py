@@ -163,8 +163,16 @@ class Binding(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "local_kind", "local_id"),
         UniqueConstraint("connection_id", "local_kind", "external_id"),
-        # How many were sent at their first version (``ledger/status.unsent_count``).
-        Index("ix_binding_sent", "connection_id", "local_kind", "sent_version"),
+        # How many were sent at their first version (``ledger/status.unsent_count``): partial,
+        # so that no planner takes it for a lookup by key; its last column makes it covering.
+        Index(
+            "ix_binding_sent",
+            "connection_id",
+            "local_kind",
+            "sent_version",
+            sqlite_where=text("sent_version = 1"),
+            postgresql_where=text("sent_version = 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,9 +4,9 @@ The log reads the newest exchanges first, of all, of one category, of one connec
 both: each an index on (…, updated_at, id) walked backwards, so the first 50 rows shown are the
 first 50 read.
 The status counts a connection's unsent invoices from two counts of index entries (the company's
-invoices; the connection's bindings sent at the first version) and a look at the invoices changed
-since they were first stored (a partial index of the documents at a version above 1), instead of
-joining every invoice with its binding.
+invoices; the connection's bindings sent at the first version, a partial index) and a look at
+the invoices changed since they were first stored (a partial index of the documents at a
+version above 1), instead of joining every invoice with its binding.
 
 On a big store, building the indexes reads the exchange, document and binding tables once.
 
@@ -34,9 +34,16 @@ INDEXES = (
         ["connection_id", "category", "updated_at", "id"],
         None,
     ),
-    # Partial: only the documents changed since first stored, and no use to any other query.
+    # Partial, so that a planner knowing nothing of the tables (PostgreSQL before its first
+    # ANALYZE) never takes them for a lookup by key: the documents changed since first stored,
+    # the bindings sent at a document's first version.
     ("ix_document_changed", "document", ["company_id", "kind"], "version > 1"),
-    ("ix_binding_sent", "binding", ["connection_id", "local_kind", "sent_version"], None),
+    (
+        "ix_binding_sent",
+        "binding",
+        ["connection_id", "local_kind", "sent_version"],
+        "sent_version = 1",
+    ),
 )
 
 
