@@ -65,7 +65,7 @@ def test_processes_sharing_a_client_id_keep_to_its_limit_together(
 
         seen = httpx.get(f"{url}/_sandbox/rate_limit").json()["clients"][CLIENT["client_id"]]
         assert seen["refused"] == 0, seen
-        assert seen["peak_per_second"] <= RATE + 1, seen  # a call's network jitter at most
+        assert seen["peak_per_second"] <= RATE + 2, seen  # a late call or two on a busy machine
         assert seen["mean_per_second"] <= RATE * 1.02, seen
         calls_per_process = 2 * INVOICES + 5  # create and approve; token, company and setup
         assert seen["admitted"] >= len(COMPANIES) * calls_per_process
