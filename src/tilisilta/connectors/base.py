@@ -9,6 +9,7 @@ a :class:`FlowContext` from the connection once, and call it with JSON-able para
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -232,6 +233,25 @@ class SendParams(Selection):
     workers: int = Field(default=4, ge=1, le=16)
 
 
+def imported(target: str) -> Callable[..., Any]:
+    """The function ``"module:name"``, imported when first called. A kind's description names
+    its flows and its connection test this way, so that reading it (for its title, its flows'
+    names, its schedules: the status, the list of schedules) imports none of the flows and of
+    the clients, mappings and ledger they import. ``tests/unit/test_connector_descriptions.py``
+    resolves every one (``target``)."""
+    module, _, name = target.partition(":")
+    found: list[Callable[..., Any]] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not found:
+            found.append(getattr(importlib.import_module(module), name))
+        return found[0](*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = name
+    call.target = target  # type: ignore[attr-defined]
+    return call
+
+
 def reporting(
     flow: Callable[..., Any], to_result: Callable[[Any], FlowResult] = result_of
 ) -> Callable[[FlowContext, BaseModel], FlowResult]:
@@ -241,7 +261,16 @@ def reporting(
     def run(context: FlowContext, params: BaseModel) -> FlowResult:
         return to_result(flow(context, **params.model_dump()))
 
+    run.flow = flow  # type: ignore[attr-defined]
     return run
+
+
+def flow_at(
+    target: str, to_result: Callable[[Any], FlowResult] = result_of
+) -> Callable[[FlowContext, BaseModel], FlowResult]:
+    """The flow ``"module:function"`` as a :class:`FlowSpec`'s ``run`` (``reporting``), the
+    module imported when the flow first runs (``imported``)."""
+    return reporting(imported(target), to_result)
 
 
 def require_kind_of(context: FlowContext, kind: str, doing: str | None = None) -> None:

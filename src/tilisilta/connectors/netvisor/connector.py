@@ -13,16 +13,14 @@ from tilisilta.connectors.base import (
     ScheduleSpec,
     Selection,
     SendParams,
-    reporting,
+    flow_at,
+    imported,
     send_unsent,
     sent_result,
 )
-from tilisilta.connectors.netvisor.flows.connection import serial_key, test_connection
-from tilisilta.connectors.netvisor.flows.invoices import send_invoices
-from tilisilta.connectors.netvisor.flows.payments import fetch_payments
-from tilisilta.connectors.netvisor.flows.products import send_products
-from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.connectors.netvisor.options import BASE_URLS, NetvisorOptions, NetvisorSecrets
+
+PACKAGE = "tilisilta.connectors.netvisor.flows"  # its flows, imported when run (``imported``)
 
 
 class PaymentParams(Selection):
@@ -47,27 +45,27 @@ FLOWS = (
     FlowSpec(
         "netvisor.send_invoices",
         "send sales invoices and credit notes, exactly once",
-        reporting(send_invoices, sent_result),
+        flow_at(f"{PACKAGE}.invoices:send_invoices", sent_result),
         SendParams,
         writes=True,
     ),
     FlowSpec(
         "netvisor.send_products",
         "send selected products",
-        reporting(send_products),
+        flow_at(f"{PACKAGE}.products:send_products"),
         ProductParams,
         writes=True,
     ),
     FlowSpec(
         "netvisor.fetch_purchase_invoices",
         "fetch purchase invoices, with their attachments",
-        reporting(fetch_purchase_invoices),
+        flow_at(f"{PACKAGE}.purchases:fetch_purchase_invoices"),
         PurchaseParams,
     ),
     FlowSpec(
         "netvisor.fetch_payments",
         "fetch the payments of sent invoices",
-        reporting(fetch_payments),
+        flow_at(f"{PACKAGE}.payments:fetch_payments"),
         PaymentParams,
     ),
 )
@@ -90,9 +88,13 @@ SCHEDULES = (
 )
 
 
+serial_key = imported(f"{PACKAGE}.connection:serial_key")
+
+
 def job_lock(context: FlowContext) -> str:
     """Netvisor takes one request at a time per company, whichever connection or machine."""
-    return serial_key(context, context.options_as("netvisor", NetvisorOptions))
+    key: str = serial_key(context, context.options_as("netvisor", NetvisorOptions))
+    return key
 
 
 CONNECTOR = Connector(
@@ -102,7 +104,7 @@ CONNECTOR = Connector(
     secrets_model=NetvisorSecrets,
     base_urls=BASE_URLS,
     default_environment="test",
-    test_connection=test_connection,
+    test_connection=imported(f"{PACKAGE}.connection:test_connection"),
     flows={flow.name: flow for flow in FLOWS},
     schedules=SCHEDULES,
     job_lock=job_lock,

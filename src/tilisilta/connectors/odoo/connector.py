@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,17 +12,17 @@ from tilisilta.connectors.base import (
     FlowResult,
     FlowSpec,
     ScheduleSpec,
-    reporting,
+    flow_at,
+    imported,
     result_of,
     sent_result,
 )
-from tilisilta.connectors.odoo.flows.connection import test_connection
-from tilisilta.connectors.odoo.flows.invoices import pull_invoices
-from tilisilta.connectors.odoo.flows.payments import PushReport, push_payments
-from tilisilta.connectors.odoo.flows.purchases import push_purchase_invoices
-from tilisilta.connectors.odoo.flows.reconcile import reconcile_invoices
-from tilisilta.connectors.odoo.flows.registers import pull_partners, pull_products
 from tilisilta.connectors.odoo.options import SANDBOX_URL, OdooOptions, OdooSecrets
+
+if TYPE_CHECKING:
+    from tilisilta.connectors.odoo.flows.payments import PushReport
+
+PACKAGE = "tilisilta.connectors.odoo.flows"  # its flows, imported when run (``imported``)
 
 
 def _pushed(report: PushReport) -> FlowResult:
@@ -37,28 +38,36 @@ class PurchaseRefs(BaseModel):
 
 
 FLOWS = (
-    FlowSpec("odoo.pull_partners", "read changed customers", reporting(pull_partners)),
-    FlowSpec("odoo.pull_products", "read changed products", reporting(pull_products)),
+    FlowSpec(
+        "odoo.pull_partners",
+        "read changed customers",
+        flow_at(f"{PACKAGE}.registers:pull_partners"),
+    ),
+    FlowSpec(
+        "odoo.pull_products",
+        "read changed products",
+        flow_at(f"{PACKAGE}.registers:pull_products"),
+    ),
     FlowSpec(
         "odoo.pull_invoices",
         "read changed posted invoices and credit notes",
-        reporting(pull_invoices),
+        flow_at(f"{PACKAGE}.invoices:pull_invoices"),
     ),
     FlowSpec(
         "odoo.check_posted",
         "check that the invoices read before are still posted",
-        reporting(reconcile_invoices),
+        flow_at(f"{PACKAGE}.reconcile:reconcile_invoices"),
     ),
     FlowSpec(
         "odoo.push_payments",
         "register the payments the hub received on their invoices",
-        reporting(push_payments, _pushed),
+        flow_at(f"{PACKAGE}.payments:push_payments", _pushed),
         writes=True,
     ),
     FlowSpec(
         "odoo.push_purchase_invoices",
         "book the fetched purchase invoices as vendor bills, with their files, exactly once",
-        reporting(push_purchase_invoices, sent_result),
+        flow_at(f"{PACKAGE}.purchases:push_purchase_invoices", sent_result),
         PurchaseRefs,
         writes=True,
     ),
@@ -91,7 +100,7 @@ CONNECTOR = Connector(
     secrets_model=OdooSecrets,
     base_urls={"sandbox": SANDBOX_URL},
     default_environment="production",
-    test_connection=test_connection,
+    test_connection=imported(f"{PACKAGE}.connection:test_connection"),
     flows={flow.name: flow for flow in FLOWS},
     schedules=SCHEDULES,
     commands="tilisilta.cli.odoo:odoo_app",

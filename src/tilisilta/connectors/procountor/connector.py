@@ -12,16 +12,14 @@ from tilisilta.connectors.base import (
     ScheduleSpec,
     Selection,
     SendParams,
-    reporting,
+    flow_at,
+    imported,
     send_unsent,
     sent_result,
 )
-from tilisilta.connectors.procountor.flows.connection import test_connection
-from tilisilta.connectors.procountor.flows.invoices import send_invoices
-from tilisilta.connectors.procountor.flows.payments import fetch_payments
-from tilisilta.connectors.procountor.flows.registers import fetch_customers, fetch_products
-from tilisilta.connectors.procountor.flows.vat_settings import fetch_vat_settings
 from tilisilta.connectors.procountor.options import BASE_URLS, ProcountorOptions, ProcountorSecrets
+
+PACKAGE = "tilisilta.connectors.procountor.flows"  # its flows, imported when run (``imported``)
 
 
 class RegisterParams(BaseModel):
@@ -35,31 +33,31 @@ FLOWS = (
     FlowSpec(
         "procountor.send_invoices",
         "send sales invoices and credit notes, exactly once",
-        reporting(send_invoices, sent_result),
+        flow_at(f"{PACKAGE}.invoices:send_invoices", sent_result),
         SendParams,
         writes=True,
     ),
     FlowSpec(
         "procountor.fetch_payments",
         "fetch the payments of sent invoices",
-        reporting(fetch_payments),
+        flow_at(f"{PACKAGE}.payments:fetch_payments"),
         Selection,
     ),
     FlowSpec(
         "procountor.fetch_vat_settings",
         "fetch the company's VAT rates and statuses",
-        reporting(fetch_vat_settings),
+        flow_at(f"{PACKAGE}.vat_settings:fetch_vat_settings"),
     ),
     FlowSpec(
         "procountor.fetch_customers",
         "fetch and match Procountor's customers",
-        reporting(fetch_customers),
+        flow_at(f"{PACKAGE}.registers:fetch_customers"),
         RegisterParams,
     ),
     FlowSpec(
         "procountor.fetch_products",
         "fetch and match Procountor's products",
-        reporting(fetch_products),
+        flow_at(f"{PACKAGE}.registers:fetch_products"),
         RegisterParams,
     ),
 )
@@ -82,7 +80,7 @@ CONNECTOR = Connector(
     secrets_model=ProcountorSecrets,
     base_urls=BASE_URLS,
     default_environment="test",
-    test_connection=test_connection,
+    test_connection=imported(f"{PACKAGE}.connection:test_connection"),
     flows={flow.name: flow for flow in FLOWS},
     schedules=SCHEDULES,
     commands="tilisilta.cli.registers:procountor_app",
