@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -16,7 +16,7 @@ from tilisilta.cli.runtime import Runtime, console, err, fail, runtime
 from tilisilta.connectors.base import FlowContext
 from tilisilta.http.jsonwire import encode_json
 from tilisilta.jobs import schedules
-from tilisilta.jobs.execute import RunOutcome
+from tilisilta.jobs.execute import ContextOpener, RunOutcome
 from tilisilta.jobs.schedules import Claim
 from tilisilta.jobs.timing import TimingError, check_cron, parse_every
 from tilisilta.store.companies import NotFound
@@ -27,7 +27,7 @@ schedule_app = typer.Typer(
 )
 
 
-def opener(rt: Runtime) -> Any:
+def opener(rt: Runtime) -> ContextOpener:
     from tilisilta.connectors.registry import open_context
 
     def open_named(name: str) -> FlowContext:

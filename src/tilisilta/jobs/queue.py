@@ -23,25 +23,17 @@ import procrastinate
 import structlog
 from procrastinate import exceptions as queue_errors
 from procrastinate import sql as queue_sql
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, update
 from sqlalchemy.engine import make_url
 
 from tilisilta.clock import Clock
 from tilisilta.connectors.registry import connector
 from tilisilta.jobs import schedules
 from tilisilta.jobs.execute import ContextOpener, RunOutcome, execute
-from tilisilta.jobs.schedules import (
-    QUEUED,
-    READY,
-    Claim,
-    declared,
-    due,
-    ensure,
-    release_the_dead,
-)
+from tilisilta.jobs.schedules import QUEUED, Claim, due_claims
 from tilisilta.ledger.leases import current_owner
 from tilisilta.store.engine import Store
-from tilisilta.store.models import Connection, Schedule
+from tilisilta.store.models import Schedule
 
 log = structlog.get_logger(__name__)
 
@@ -181,7 +173,7 @@ def runnable_jobs(store: Store) -> int:
 
 
 # -- the scheduler's side ---------------------------------------------------------------------
-def job_lock(store: Store, open_context: ContextOpener, claim: Claim) -> str:
+def job_lock(open_context: ContextOpener, claim: Claim) -> str:
     """The lock the job runs under: the kind's own (one remote account) or the connection's."""
     lock = connector(claim.kind).job_lock
     if lock is None:
@@ -226,28 +218,16 @@ class Scheduler:
     def queue_due(self, now: datetime) -> list[Claim]:
         """Each due schedule of a tested connection: claimed as queued and its job deferred,
         in one transaction; rows another scheduler is queueing are skipped, not waited for."""
-        with self.store.session() as session:
-            ensure(session, now)
-            release_the_dead(session, now)
         queued: list[Claim] = []
         with self.store.session() as session:
-            rows = session.execute(
-                select(Schedule.id, Connection.id, Connection.name, Connection.kind, Schedule.name)
-                .join(Connection, Connection.id == Schedule.connection_id)
-                .where(due(now), Connection.state == READY)
-                .with_for_update(of=Schedule, skip_locked=True)
-            ).all()
+            claims = due_claims(session, now, for_update=True)
             raw = session.connection().connection.driver_connection
             assert raw is not None  # a live psycopg connection inside the transaction
-            for schedule_id, connection_id, connection_name, kind, name in rows:
-                spec = declared(kind).get(name)
-                if spec is None:
-                    continue
-                claim = Claim(schedule_id, connection_id, connection_name, kind, name, spec.flows)
+            for claim in claims:
                 try:
-                    lock = job_lock(self.store, self.open_context, claim)
+                    lock = job_lock(self.open_context, claim)
                 except (LookupError, ValueError) as exc:
-                    log.warning("schedule not queued", schedule=name, error=str(exc))
+                    log.warning("schedule not queued", schedule=claim.name, error=str(exc))
                     continue
                 # Its job may wait already (a claim that lapsed in a long queue): then only
                 # the claim below is renewed.
@@ -255,12 +235,12 @@ class Scheduler:
                     self.app.configure_task(
                         TASK,
                         lock=lock,
-                        queueing_lock=f"schedule:{schedule_id}",
+                        queueing_lock=f"schedule:{claim.schedule_id}",
                         connection=raw,
-                    ).defer(schedule_id=schedule_id)
+                    ).defer(schedule_id=claim.schedule_id)
                 session.execute(
                     update(Schedule)
-                    .where(Schedule.id == schedule_id)
+                    .where(Schedule.id == claim.schedule_id)
                     .values(claimed_by=QUEUED, claimed_until=now + QUEUED_FOR)
                 )
                 queued.append(claim)

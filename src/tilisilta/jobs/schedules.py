@@ -214,6 +214,36 @@ def release_the_dead(session: Session, now: datetime) -> None:
             )
 
 
+def due_claims(
+    session: Session, now: datetime, *, busy: Sequence[int] = (), for_update: bool = False
+) -> list[Claim]:
+    """The due schedules of tested connections not in ``busy``, each as the claim it would be:
+    those asked to run now first, then by their time. ``for_update`` locks the rows, skipping
+    those another scheduler holds."""
+    ensure(session, now)
+    release_the_dead(session, now)
+    query = (
+        select(Schedule.id, Connection.id, Connection.name, Connection.kind, Schedule.name)
+        .join(Connection, Connection.id == Schedule.connection_id)
+        .where(due(now), Connection.state == READY, Connection.id.not_in(list(busy)))
+        .order_by(Schedule.run_requested.desc(), Schedule.next_run_at)
+    )
+    if for_update:
+        query = query.with_for_update(of=Schedule, skip_locked=True)
+    found = (_claim_of(*row) for row in session.execute(query).all())
+    return [claim for claim in found if claim is not None]
+
+
+def _claim_of(
+    schedule_id: int, connection_id: int, connection: str, kind: str, name: str
+) -> Claim | None:
+    """The claim of a schedule row, or None for one its kind no longer offers."""
+    spec = declared(kind).get(name)
+    if spec is None:
+        return None
+    return Claim(schedule_id, connection_id, connection, kind, name, spec.flows)
+
+
 def claim_due(
     store: Store,
     owner: str,
@@ -224,33 +254,21 @@ def claim_due(
     busy: Sequence[int] = (),
 ) -> list[Claim]:
     """Claim up to ``limit`` due schedules of tested connections not in ``busy`` (connection
-    ids this runner is working for), one short transaction each."""
+    ids this runner is working for), at most one per connection, one short transaction each."""
     with store.session() as session:
-        ensure(session, now)
-        release_the_dead(session, now)
-        rows = session.execute(
-            select(Schedule.id, Connection.id, Connection.name, Connection.kind, Schedule.name)
-            .join(Connection, Connection.id == Schedule.connection_id)
-            .where(due(now), Connection.state == READY, Connection.id.not_in(list(busy)))
-            .order_by(Schedule.run_requested.desc(), Schedule.next_run_at)
-        ).all()
+        candidates = due_claims(session, now, busy=busy)
     claims: list[Claim] = []
-    taken: set[int] = set()
-    for schedule_id, connection_id, connection_name, kind, name in rows:
-        spec = declared(kind).get(name)
-        if spec is None or connection_id in taken or len(claims) >= limit:
+    for claim in candidates:
+        if len(claims) >= limit or claim.connection_id in {c.connection_id for c in claims}:
             continue
         with store.session() as session:
             got = session.execute(
                 update(Schedule)
-                .where(Schedule.id == schedule_id, due(now))
+                .where(Schedule.id == claim.schedule_id, due(now))
                 .values(claimed_by=owner, claimed_until=now + lease, last_started_at=now)
             ).rowcount  # type: ignore[attr-defined]
         if got:
-            taken.add(connection_id)
-            claims.append(
-                Claim(schedule_id, connection_id, connection_name, kind, name, spec.flows)
-            )
+            claims.append(claim)
     return claims
 
 
@@ -279,9 +297,9 @@ def take(
             return None
         row = session.get_one(Schedule, schedule_id)
         conn = session.get_one(Connection, row.connection_id)
-        spec = declared(conn.kind).get(row.name)
-        flows = spec.flows if spec is not None else ()
-        return Claim(schedule_id, conn.id, conn.name, conn.kind, row.name, flows)
+        claim = _claim_of(schedule_id, conn.id, conn.name, conn.kind, row.name)
+        # a schedule its kind no longer offers runs nothing, and is recorded as having run
+        return claim or Claim(schedule_id, conn.id, conn.name, conn.kind, row.name, ())
 
 
 def renew(store: Store, schedule_ids: Sequence[int], owner: str, until: datetime) -> None:
