@@ -4,6 +4,8 @@ a sandbox built with a ManualClock read, set and advanced."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -198,3 +200,45 @@ def test_a_system_clock_is_read_but_never_moved(system_clock_env: Env) -> None:
     assert shown["manual"] is False and datetime.fromisoformat(shown["now"]).tzinfo is not None
     assert http.put("/_sandbox/clock", json={"now": "2030-01-01T00:00:00+00:00"}).status_code == 409
     assert http.post("/_sandbox/clock/advance", json={"seconds": 1}).status_code == 409
+
+
+def test_a_caller_killed_mid_request_is_dropped_and_logged_as_lost() -> None:
+    """A process killed while sending its request body leaves the sandbox nothing to answer:
+    it drops the request, as a real server does, instead of failing with a traceback."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from tilisilta.sandbox.common.recording import LOST, RequestLog, RequestRecorder
+
+    async def approve(request: Request) -> Response:
+        await request.body()
+        return Response("approved")
+
+    log: RequestLog[tuple[str, str, str, int]] = RequestLog(
+        threading.RLock(), lambda method, path, label, status: (method, path, label, status)
+    )
+    app = RequestRecorder(Starlette(routes=[Route("/approve", approve, methods=["PUT"])]), log)
+    sent: list[dict[str, Any]] = []
+
+    async def gone() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": "/approve",
+        "raw_path": b"/approve",
+        "query_string": b"",
+        "headers": [(b"content-length", b"20")],
+        "scheme": "http",
+        "server": ("sandbox", 80),
+        "http_version": "1.1",
+    }
+    asyncio.run(app(scope, gone, send))  # type: ignore[arg-type]  # no ClientDisconnect raised
+
+    assert log.entries == [("PUT", "/approve", "", LOST)]

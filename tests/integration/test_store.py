@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from tilisilta.clock import ManualClock
@@ -122,3 +122,33 @@ def test_companies_refuse_a_bad_or_repeated_business_id(store: Store, clock: Man
         repo.create_company(session, "Demo Oy", "2077474-0", clock.now())
         with pytest.raises(repo.Conflict, match="already exists"):
             repo.create_company(session, "Again Oy", "2077474-0", clock.now())
+
+
+def _synchronous(conn: Connection) -> str:
+    if conn.dialect.name == "sqlite":
+        return {1: "normal", 2: "full"}[conn.exec_driver_sql("PRAGMA synchronous").scalar_one()]
+    return (
+        "normal"
+        if conn.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "off"
+        else "full"
+    )
+
+
+def test_only_a_unit_of_work_that_may_be_rebuilt_commits_without_waiting_for_the_disk(
+    store: Store,
+) -> None:
+    """An exchange's outcome may be forgotten in a power cut (it is looked up again); a claim
+    before a remote call may not: its commit waits for the disk, and so does every commit on a
+    pooled connection after a relaxed one."""
+    with store.session() as session:
+        assert _synchronous(session.connection()) == "full"
+    with store.session(durable=False) as session:
+        assert _synchronous(session.connection()) == "normal"
+        session.execute(text("UPDATE company SET name = name"))
+    with store.connection(durable=False) as conn:
+        assert _synchronous(conn) == "normal"
+    for _ in range(3):  # whichever pooled connection comes next
+        with store.session() as session:
+            assert _synchronous(session.connection()) == "full"
+        with store.connection() as conn:
+            assert _synchronous(conn) == "full"

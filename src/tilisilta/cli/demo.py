@@ -96,7 +96,7 @@ def demo(
         )
     else:
         console.print(
-            f"Nothing was sent twice: {len(result.sent.already_sent)} documents were already in "
+            f"Nothing was sent twice: {result.sent.sent_before} documents were already in "
             f"Procountor from an earlier run and {sent} were sent now."
         )
     totals = result.totals
@@ -135,7 +135,7 @@ def _print_netvisor(second: NetvisorDemo) -> None:
         )
     else:
         console.print(
-            f"Nothing was sent twice: {len(second.sent.already_sent)} documents were already "
+            f"Nothing was sent twice: {second.sent.sent_before} documents were already "
             "in Netvisor from an earlier run."
         )
     print_fetch_report(second.paid, selected=False)
@@ -148,5 +148,5 @@ def _print_netvisor(second: NetvisorDemo) -> None:
     bills = second.bills
     console.print(
         f"Vendor bills made in Odoo (draft, for a person to check): {bills.count('sent')}; "
-        f"{len(bills.already_sent)} booked before; data issues: {bills.count('data_issue')}."
+        f"{bills.sent_before} booked before; data issues: {bills.count('data_issue')}."
     )

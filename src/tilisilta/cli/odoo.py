@@ -165,7 +165,7 @@ def push_purchases_command(
     console.print(
         f"Purchase invoices booked in Odoo: {summary.count('sent')}; data issues: "
         f"{summary.count('data_issue')}; refused: {summary.count('response_error')}; waiting "
-        f"to retry: {summary.count('pending')}; booked before: {len(summary.already_sent)}"
+        f"to retry: {summary.count('pending')}; booked before: {summary.sent_before}"
     )
     if result.aborted:
         raise fail(escape(shown(result.aborted)))

@@ -153,5 +153,5 @@ def print_send_summary(summary: SendSummary, remote: str) -> None:
             ("pending", "waiting to retry"),
         )
     )
-    already = f", {len(summary.already_sent)} already sent before" if summary.already_sent else ""
+    already = f", {summary.sent_before} already sent before" if summary.sent_before else ""
     console.print(f"Summary: {counts}{already}.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import structlog
 
@@ -48,3 +50,39 @@ def books_mismatch(
             f"connection's company is {hub_id}: nothing is written into those books. {fix}"
         )
     return None
+
+
+class RemoteNumbers:
+    """A target's invoices by number, read by invoice date range once a run: a run sending a
+    backlog in batches asks about each batch's dates, and batches' dates overlap, so each date
+    is read from the target once. ``read(begin, end)`` yields (number, id) pairs; of copies
+    with one number the lowest id, the first made, is the original."""
+
+    def __init__(self, read: Callable[[date, date], Iterable[tuple[str, str]]]) -> None:
+        self._read = read
+        self._ids: dict[str, str] = {}
+        self._covered: tuple[date, date] | None = None
+
+    def find(self, wanted: Mapping[str, int], begin: date, end: date) -> dict[int, str]:
+        """Local id → remote id of the numbers in ``wanted`` (number → local id) the target
+        holds, for documents dated ``begin`` to ``end``."""
+        for low, high in self._unread(begin, end):
+            for number, remote_id in self._read(low, high):
+                held = self._ids.get(number)
+                if held is None or int(remote_id) < int(held):
+                    self._ids[number] = remote_id
+        return {local: self._ids[number] for number, local in wanted.items() if number in self._ids}
+
+    def _unread(self, begin: date, end: date) -> list[tuple[date, date]]:
+        """The ranges not read yet; what has been read stays one range."""
+        if self._covered is None:
+            self._covered = (begin, end)
+            return [(begin, end)]
+        low, high = self._covered
+        ranges = []
+        if begin < low:
+            ranges.append((begin, low - timedelta(days=1)))
+        if end > high:
+            ranges.append((high + timedelta(days=1), end))
+        self._covered = (min(begin, low), max(end, high))
+        return ranges

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection as SqlConnection
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from tilisilta.store.models import Binding, Connection, Document
@@ -47,21 +49,48 @@ def local_ids_of(
 
 
 def bind_sent(
-    session: Session,
+    session: Session | SqlConnection,
     connection_id: int,
     kind: str,
     document: Document,
     external_id: str,
     now: datetime,
-) -> Binding:
-    """Bind ``document`` to what the remote holds as ``external_id``, as delivered now."""
-    binding = binding_of(session, connection_id, kind, document.id)
-    if binding is None:
-        binding = bind(session, connection_id, kind, document.id, external_id, now)
-    binding.external_id = external_id
-    binding.sent_hash = document.content_hash
-    binding.sent_version = document.version
-    return binding
+) -> None:
+    """Bind ``document`` to what the remote holds as ``external_id``, as delivered now: one
+    statement when it was never bound (the common case), two otherwise."""
+    values = {
+        "c": connection_id,
+        "k": kind,
+        "l": document.id,
+        "v_external_id": external_id,
+        "v_sent_hash": document.content_hash,
+        "v_sent_version": document.version,
+    }
+    if session.execute(_RESEND, values).rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(_FIRST_SEND, {**values, "v_created_at": now})
+
+
+_TABLE = cast(Table, Binding.__table__)
+_SENT: dict[str, Any] = {
+    name: bindparam(f"v_{name}") for name in ("external_id", "sent_hash", "sent_version")
+}
+# Built once: a send's binding is written on the hot path of every delivery.
+_RESEND = (
+    _TABLE.update()
+    .where(
+        _TABLE.c.connection_id == bindparam("c"),
+        _TABLE.c.local_kind == bindparam("k"),
+        _TABLE.c.local_id == bindparam("l"),
+    )
+    .values(**_SENT)
+)
+_FIRST_SEND = _TABLE.insert().values(
+    connection_id=bindparam("c"),
+    local_kind=bindparam("k"),
+    local_id=bindparam("l"),
+    created_at=bindparam("v_created_at"),
+    **_SENT,
+)
 
 
 def bind(

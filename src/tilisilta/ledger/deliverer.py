@@ -39,10 +39,15 @@ class Attempt:
 
     def checkpoint(self, external_id: str | None = None, **progress: Any) -> None:
         """Commit a step at once (e.g. "created as 123") so a crash after it never repeats it."""
+        self.remember(external_id, **progress)
+        self._checkpoint(self.external_id, dict(self.progress))
+
+    def remember(self, external_id: str | None = None, **progress: Any) -> None:
+        """Note a step that is committed with the outcome: for a step that a reconciliation
+        finds out again by reading the remote (a status), so a commit now would buy nothing."""
         if external_id is not None:
             self.external_id = external_id
         self.progress.update(progress)
-        self._checkpoint(self.external_id, dict(self.progress))
 
 
 class Deliverer(Protocol):

@@ -11,34 +11,18 @@ takes the winner's row.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tilisilta.ledger.binder import bind_sent, binding_of, bindings_of, local_ids_of
+from tilisilta.ledger.binder import bind_sent, bindings_of, local_ids_of
 from tilisilta.ledger.deliverer import Deliverer, OnChange
 from tilisilta.ledger.outcomes import Category, State
 from tilisilta.store.models import Binding, Document, Exchange
-
-
-def unsent(
-    session: Session, connection_id: int, company_id: int, local_kind: str
-) -> tuple[list[Document], list[str]]:
-    """The company's documents of a kind to send over the connection (never sent, or changed
-    since they were sent), in the order they came, and the refs of those sent as they are.
-    One query on the bindings, whatever the store holds besides."""
-    chosen = session.scalars(
-        unsent_query(connection_id, company_id, local_kind).order_by(Document.id)
-    ).all()
-    sent = session.scalars(
-        select(Document.ref)
-        .join(Binding, _bound(connection_id, local_kind))
-        .where(_of(company_id, local_kind), Binding.sent_hash == Document.content_hash)
-        .order_by(Document.id)
-    ).all()
-    return list(chosen), list(sent)
 
 
 def unsent_query(connection_id: int, company_id: int, local_kind: str) -> Select[Document]:
@@ -95,18 +79,23 @@ def plan_exchanges(
     found: Mapping[int, str] | None = None,
 ) -> list[int]:
     """Exchange ids to work on for ``documents``; ``found`` maps documents the target already
-    holds (document id → external id) to be bound instead of sent."""
+    holds (document id → external id) to be bound instead of sent. A few queries for the whole
+    batch, not a few per document."""
     found = found or {}
-    taken = local_ids_of(session, connection_id, deliverer.local_kind, found.values())
+    kind = deliverer.local_kind
+    taken = local_ids_of(session, connection_id, kind, found.values())
+    bindings = bindings_of(session, connection_id, kind, [d.id for d in documents])
+    wanted = [
+        d for d in documents if d.id not in bindings or bindings[d.id].sent_hash != d.content_hash
+    ]
+    exchanges = _exchanges_for(session, connection_id, deliverer.operation, wanted, now)
     ids: list[int] = []
-    for doc in documents:
-        binding = binding_of(session, connection_id, deliverer.local_kind, doc.id)
-        if binding is not None and binding.sent_hash == doc.content_hash:
-            continue
-        exchange, created = _exchange_for(session, connection_id, deliverer.operation, doc, now)
+    for doc in wanted:
+        exchange, created = exchanges[doc.id]
         ids.append(exchange.id)
         if exchange.state != State.PENDING:
             continue
+        binding = bindings.get(doc.id)
         if binding is not None:
             _changed_after_delivery(exchange, deliverer, doc, binding.external_id, now)
             continue
@@ -118,7 +107,7 @@ def plan_exchanges(
         if exchange.attempts or external_id is None or taken.get(external_id, doc.id) != doc.id:
             continue
         exchange.external_id = external_id
-        bind_sent(session, connection_id, deliverer.local_kind, doc, external_id, now)
+        bind_sent(session, connection_id, kind, doc, external_id, now)
         finish(
             exchange,
             State.SENT,
@@ -128,6 +117,68 @@ def plan_exchanges(
             "number before the first send, so it was bound and not sent again",
         )
     return ids
+
+
+def _exchanges_for(
+    session: Session,
+    connection_id: int,
+    operation: str,
+    documents: Sequence[Document],
+    now: datetime,
+) -> dict[int, tuple[Exchange, bool]]:
+    """Document id → the exchange of its current version and whether this call created it:
+    one query for those there, one insert for the rest."""
+    if not documents:
+        return {}
+    rows = session.scalars(
+        select(Exchange).where(
+            Exchange.connection_id == connection_id,
+            Exchange.operation == operation,
+            Exchange.document_id.in_([d.id for d in documents]),
+        )
+    ).all()
+    current = {(r.document_id, r.document_version): r for r in rows}
+    result: dict[int, tuple[Exchange, bool]] = {}
+    missing: list[Document] = []
+    for doc in documents:
+        row = current.get((doc.id, doc.version))
+        if row is not None:
+            result[doc.id] = (row, False)
+        else:
+            missing.append(doc)
+    new = [_new_exchange(connection_id, operation, doc, now) for doc in missing]
+    try:
+        with session.begin_nested():
+            session.add_all(new)
+    except IntegrityError:
+        # Another planner inserted some first: take its rows, one document at a time.
+        for doc in missing:
+            result[doc.id] = _exchange_for(session, connection_id, operation, doc, now)
+        return result
+    older: dict[int, list[Exchange]] = {}
+    for row in rows:
+        older.setdefault(row.document_id, []).append(row)
+    for doc, exchange in zip(missing, new, strict=True):
+        result[doc.id] = (exchange, True)
+        if older.get(doc.id):  # only a changed document has older versions to look at
+            _inherit_uncertainty(session, exchange)
+            _supersede_older(session, exchange, now)
+    return result
+
+
+def _new_exchange(connection_id: int, operation: str, doc: Document, now: datetime) -> Exchange:
+    return Exchange(
+        connection_id=connection_id,
+        document_id=doc.id,
+        operation=operation,
+        document_version=doc.version,
+        state=State.PENDING,
+        attempts=0,
+        progress={},
+        problems={},
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _exchange_for(
@@ -143,18 +194,7 @@ def _exchange_for(
     exchange = session.scalar(select(Exchange).where(*key))
     if exchange is not None:
         return exchange, False
-    exchange = Exchange(
-        connection_id=connection_id,
-        document_id=doc.id,
-        operation=operation,
-        document_version=doc.version,
-        state=State.PENDING,
-        attempts=0,
-        progress={},
-        problems={},
-        created_at=now,
-        updated_at=now,
-    )
+    exchange = _new_exchange(connection_id, operation, doc, now)
     try:
         with session.begin_nested():
             session.add(exchange)
@@ -198,8 +238,41 @@ def _changed_after_delivery(
     # OnChange.RESEND: the new version goes as a new document.
 
 
+@dataclass
+class Final:
+    """What an attempt leaves its exchange as, written in one statement."""
+
+    attempts: int
+    external_id: str | None
+    progress: dict[str, Any]
+    reconcile_required: bool
+    state: str = State.PENDING
+    category: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    updated_at: datetime | None = None
+    problems: dict[str, Any] = field(default_factory=dict)  # a data issue's, one by one
+
+    COLUMNS = (
+        "attempts",
+        "external_id",
+        "progress",
+        "reconcile_required",
+        "state",
+        "category",
+        "error",
+        "next_attempt_at",
+        "updated_at",
+        "problems",
+    )
+
+    def values(self) -> dict[str, Any]:
+        """The columns by name."""
+        return {name: getattr(self, name) for name in self.COLUMNS}
+
+
 def finish(
-    row: Exchange, state: State, category: Category, now: datetime, *, error: str | None
+    row: Exchange | Final, state: State, category: Category, now: datetime, *, error: str | None
 ) -> None:
     row.state = state
     row.category = category

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import Clock
@@ -40,12 +40,71 @@ from tilisilta.ledger.outcomes import (
     State,
     Unknown,
 )
-from tilisilta.ledger.planning import finish, first_sends, plan_exchanges
+from tilisilta.ledger.planning import Final, finish, first_sends, plan_exchanges
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document, Exchange, ExchangeCall
 
 log = structlog.get_logger(__name__)
 
+
+# The hot path's statements, built once (SQLAlchemy then reuses their compiled form), on the
+# tables themselves: an ORM session and its flush cost more than the statements do.
+EXCHANGE = cast(Table, Exchange.__table__)
+DOCUMENT = cast(Table, Document.__table__)
+DOCUMENT_FIELDS = tuple(column.key for column in DOCUMENT.c)
+_ID = EXCHANGE.c.id == bindparam("xid")
+CLAIMABLE = (
+    select(
+        EXCHANGE.c.state,
+        EXCHANGE.c.attempts,
+        EXCHANGE.c.lease_owner,
+        EXCHANGE.c.lease_expires_at,
+        EXCHANGE.c.next_attempt_at,
+        EXCHANGE.c.reconcile_required,
+        EXCHANGE.c.external_id,
+        EXCHANGE.c.progress,
+        *(column.label(f"document_{column.key}") for column in DOCUMENT.c),
+    )
+    .join_from(EXCHANGE, DOCUMENT, DOCUMENT.c.id == EXCHANGE.c.document_id)
+    .where(_ID)
+)
+CLAIM = (
+    EXCHANGE.update()
+    .where(
+        _ID,
+        # Unchanged since it was read: another runner's claim changes the attempts.
+        EXCHANGE.c.state == bindparam("was_state"),
+        EXCHANGE.c.attempts == bindparam("was_attempts"),
+        func.coalesce(EXCHANGE.c.lease_owner, "") == bindparam("was_owner"),
+    )
+    .values(
+        state=bindparam("v_state"),
+        lease_owner=bindparam("v_owner"),
+        lease_expires_at=bindparam("v_until"),
+        attempts=bindparam("v_attempts"),
+        reconcile_required=bindparam("v_reconcile"),
+        updated_at=bindparam("v_updated"),
+    )
+)
+CHECKPOINT = (
+    EXCHANGE.update()
+    .where(_ID)
+    .values(
+        external_id=bindparam("v_external_id"),
+        progress=bindparam("v_progress"),
+        lease_expires_at=bindparam("v_until"),
+        updated_at=bindparam("v_updated"),
+    )
+)
+OUTCOME = (
+    EXCHANGE.update()
+    .where(_ID)
+    .values(
+        lease_owner=None,
+        lease_expires_at=None,
+        **{name: bindparam(f"v_{name}") for name in Final.COLUMNS},
+    )
+)
 
 STOPPED = "the hub was asked to stop, so it began no more documents; the rest wait for the next run"
 
@@ -191,11 +250,15 @@ class DeliveryRunner:
         self._fill_report(report, exchange_ids)
         return report
 
-    def _work(self, due: list[int], workers: int) -> list[tuple[int, str]]:
+    def _work(self, due: list[int], workers: int) -> Iterator[tuple[int, str]]:
+        """Each exchange's state as soon as its attempt is over (in order), so that progress
+        and a stop are seen document by document, not batch by batch."""
         if workers <= 1:
-            return [(eid, self.attempt(eid)) for eid in due]
+            for eid in due:
+                yield eid, self.attempt(eid)
+            return
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(zip(due, pool.map(self.attempt, due), strict=True))
+            yield from zip(due, pool.map(self.attempt, due), strict=True)
 
     def _split_due(
         self, ids: list[int], settle_seconds: float
@@ -254,7 +317,7 @@ class DeliveryRunner:
         return self._commit(attempt, outcome, recorder)
 
     def _retry_or_give_up(
-        self, row: Exchange, message: str, after: float | None, now: datetime
+        self, row: Final, message: str, after: float | None, now: datetime
     ) -> None:
         if row.attempts >= self.max_attempts:
             finish(
@@ -298,64 +361,69 @@ class DeliveryRunner:
 
     def _claim(self, exchange_id: int) -> tuple[Attempt, DataIssue | None] | None:
         now = self.clock.now()
-        with self.store.session() as session:
-            row = session.get(Exchange, exchange_id)
+        with self.store.connection() as session:  # durable: the remote call comes after it
+            row = session.execute(CLAIMABLE, {"xid": exchange_id}).one_or_none()
             if row is None:
                 return None
+            document = Document(
+                **{name: row._mapping[f"document_{name}"] for name in DOCUMENT_FIELDS}
+            )
             if row.state == State.PENDING:
                 if row.next_attempt_at is not None and row.next_attempt_at > now:
                     return None
-                condition = Exchange.state == State.PENDING
-            elif row.state == State.SENDING and _lease_stale(
+            elif row.state != State.SENDING or not _lease_stale(
                 row.lease_owner, row.lease_expires_at, now, self.owner
             ):
-                condition = (Exchange.state == State.SENDING) & (
-                    Exchange.lease_owner == row.lease_owner
-                )
-            else:
                 return None
-            was_sending = row.state == State.SENDING
-            document = session.get_one(Document, row.document_id)
+            reconcile = row.reconcile_required or row.state == State.SENDING
             fresh = row.external_id is None or (row.progress or {}).get("update")
             issue = self.deliverer.check(document) if fresh else None
             result = session.execute(
-                update(Exchange)
-                .where(Exchange.id == exchange_id, condition, Exchange.attempts == row.attempts)
-                .values(
-                    state=State.SENDING,
-                    lease_owner=self.owner,
-                    lease_expires_at=now + self.lease,
-                    attempts=row.attempts + 1,
-                    reconcile_required=row.reconcile_required or was_sending,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
+                CLAIM,
+                {
+                    "xid": exchange_id,
+                    "was_state": row.state,
+                    "was_attempts": row.attempts,
+                    "was_owner": row.lease_owner or "",
+                    "v_state": State.SENDING,
+                    "v_owner": self.owner,
+                    "v_until": now + self.lease,
+                    "v_attempts": row.attempts + 1,
+                    "v_reconcile": reconcile,
+                    "v_updated": now,
+                },
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1:
                 return None  # another worker won the race
-            session.refresh(row)
             attempt = Attempt(
-                exchange_id=row.id,
+                exchange_id=exchange_id,
                 document=document,
-                attempt=row.attempts,
+                attempt=row.attempts + 1,
                 external_id=row.external_id,
                 progress=dict(row.progress or {}),
-                reconcile_required=row.reconcile_required,
-                _checkpoint=lambda ext, progress: self._save_checkpoint(exchange_id, ext, progress),
+                reconcile_required=reconcile,
+                _checkpoint=lambda ext, progress: self._save_checkpoint(
+                    exchange_id, row.attempts + 1, ext, progress
+                ),
             )
         return attempt, issue
 
     def _save_checkpoint(
-        self, exchange_id: int, external_id: str | None, progress: dict[str, Any]
+        self, exchange_id: int, attempt: int, external_id: str | None, progress: dict[str, Any]
     ) -> None:
         now = self.clock.now()
-        with self.store.session() as session:
-            row = session.get_one(Exchange, exchange_id)
-            row.external_id = external_id
-            row.progress = progress
-            row.lease_expires_at = now + self.lease
-            row.updated_at = now
-            _store_calls(session, row, current_recorder.get(), attempt=row.attempts, drain=True)
+        with self.store.connection(durable=False) as session:  # a lost step is looked up again
+            session.execute(
+                CHECKPOINT,
+                {
+                    "xid": exchange_id,
+                    "v_external_id": external_id,
+                    "v_progress": progress,
+                    "v_until": now + self.lease,
+                    "v_updated": now,
+                },
+            )
+            _store_calls(session, exchange_id, current_recorder.get(), attempt=attempt)
 
     def _commit(
         self,
@@ -366,38 +434,46 @@ class DeliveryRunner:
         count_attempt: bool = True,
     ) -> str:
         now = self.clock.now()
-        with self.store.session() as session:
-            row = session.get_one(Exchange, attempt.exchange_id)
-            _store_calls(session, row, recorder, attempt=row.attempts, drain=True)
-            row.lease_owner = None
-            row.lease_expires_at = None
-            if not count_attempt:
-                row.attempts -= 1
-            match outcome:
-                case Delivered(external_id=ext, note=note, warning=warning):
-                    row.external_id = ext
-                    bind_sent(
-                        session,
-                        row.connection_id,
-                        self.deliverer.local_kind,
-                        attempt.document,
-                        ext,
-                        now,
-                    )
-                    category = Category.WARNING if warning else Category.INFO
-                    text = "; warning: ".join(t for t in (note, warning) if t) or None
-                    finish(row, State.SENT, category, now, error=text)
-                case DataIssue(message=message, problems=problems):
-                    row.problems = {"problems": problems}
-                    finish(row, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)
-                case Refused(message=message):
-                    finish(row, State.RESPONSE_ERROR, Category.RESPONSE_ERROR, now, error=message)
-                case RetryLater(message=message, after_seconds=after):
-                    self._retry_or_give_up(row, message, after, now)
-                case Unknown(message=message):
-                    row.reconcile_required = True
-                    self._retry_or_give_up(row, message, None, now)
-            return row.state
+        row = Final(
+            attempts=attempt.attempt if count_attempt else attempt.attempt - 1,
+            external_id=attempt.external_id,
+            progress=dict(attempt.progress),
+            reconcile_required=attempt.reconcile_required,
+        )
+        match outcome:
+            case Delivered(external_id=ext, note=note, warning=warning):
+                row.external_id = ext
+                category = Category.WARNING if warning else Category.INFO
+                text = "; warning: ".join(t for t in (note, warning) if t) or None
+                finish(row, State.SENT, category, now, error=text)
+            case DataIssue(message=message, problems=problems):
+                row.problems = {"problems": problems}
+                finish(row, State.DATA_ISSUE, Category.DATA_ISSUE, now, error=message)
+            case Refused(message=message):
+                finish(row, State.RESPONSE_ERROR, Category.RESPONSE_ERROR, now, error=message)
+            case RetryLater(message=message, after_seconds=after):
+                self._retry_or_give_up(row, message, after, now)
+            case Unknown(message=message):
+                row.reconcile_required = True
+                self._retry_or_give_up(row, message, None, now)
+        # Not durable: a lost outcome leaves the exchange ``sending``, so it is looked up
+        # remotely before anything is sent again.
+        with self.store.connection(durable=False) as session:
+            session.execute(
+                OUTCOME,
+                {"xid": attempt.exchange_id, **{f"v_{k}": v for k, v in row.values().items()}},
+            )
+            _store_calls(session, attempt.exchange_id, recorder, attempt=attempt.attempt)
+            if row.state == State.SENT and row.external_id is not None:
+                bind_sent(
+                    session,
+                    self.connection_id,
+                    self.deliverer.local_kind,
+                    attempt.document,
+                    row.external_id,
+                    now,
+                )
+        return row.state
 
 
 def _lease_stale(owner: str | None, until: datetime | None, now: datetime, me: str) -> bool:
@@ -407,24 +483,27 @@ def _lease_stale(owner: str | None, until: datetime | None, now: datetime, me: s
 
 
 def _store_calls(
-    session: Session, row: Exchange, recorder: CallRecorder | None, *, attempt: int, drain: bool
+    session: Session | Connection, exchange_id: int, recorder: CallRecorder | None, *, attempt: int
 ) -> None:
-    if recorder is None:
+    """The calls the recorder holds, stored with the exchange and taken out of the recorder."""
+    if recorder is None or not recorder.calls:
         return
-    for call in recorder.calls:
-        session.add(
-            ExchangeCall(
-                exchange_id=row.id,
-                attempt=attempt,
-                method=call.method,
-                url=call.url,
-                request_body=call.request_body,
-                status=call.status,
-                response_body=call.response_body,
-                error=call.error,
-                started_at=call.started_at,
-                duration_ms=call.duration_ms,
-            )
-        )
-    if drain:
-        recorder.calls.clear()
+    session.execute(
+        insert(ExchangeCall),
+        [
+            {
+                "exchange_id": exchange_id,
+                "attempt": attempt,
+                "method": call.method,
+                "url": call.url,
+                "request_body": call.request_body,
+                "status": call.status,
+                "response_body": call.response_body,
+                "error": call.error,
+                "started_at": call.started_at,
+                "duration_ms": call.duration_ms,
+            }
+            for call in recorder.calls
+        ],
+    )
+    recorder.calls.clear()

@@ -108,7 +108,17 @@ def hub_status(
 def unsent_count(session: Session, connection_id: int, company_id: int, kind: str) -> int:
     """How many of the company's documents of ``kind`` the connection has not sent as they
     are now (never sent, or changed since): the count of ``ledger.planning.unsent_query``,
-    without joining every document with its binding.
+    without joining every document with its binding (see :func:`sent_count`)."""
+    documents = session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(Document.company_id == company_id, Document.kind == kind)
+    )
+    return (documents or 0) - sent_count(session, connection_id, company_id, kind)
+
+
+def sent_count(session: Session, connection_id: int, company_id: int, kind: str) -> int:
+    """How many of the company's documents of ``kind`` the connection sent as they are now.
 
     A binding of a delivered document keeps the version it sent beside its hash
     (``ledger.binder.bind_sent``), a connection's bindings are of its company's documents, and
@@ -118,11 +128,6 @@ def unsent_count(session: Session, connection_id: int, company_id: int, kind: st
     version 1, counted in their indexes, and only the documents changed since first stored
     (version above 1) with their bindings, compared by hash. ``tests/integration/
     test_log_status_cost.py`` holds it to the planner's count through every kind of change."""
-    documents = session.scalar(
-        select(func.count())
-        .select_from(Document)
-        .where(Document.company_id == company_id, Document.kind == kind)
-    )
     sent_first = session.scalar(
         select(func.count())
         .select_from(Binding)
@@ -157,5 +162,4 @@ def unsent_count(session: Session, connection_id: int, company_id: int, kind: st
             func.count(case((changed.c.as_it_is, 1))),
         )
     ).one()
-    sent = (sent_first or 0) - changed_after_first + sent_as_they_are
-    return (documents or 0) - sent
+    return int((sent_first or 0) - changed_after_first + sent_as_they_are)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -59,6 +59,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_durable_again(dbapi_connection: Any, record: Any) -> None:
+    """A connection back in the pool syncs every commit to disk again (see Store.session)."""
+    if record.info.pop(RELAXED, False):
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+RELAXED = "tilisilta_relaxed"  # the pooled connection's commits do not wait for the disk
+
+
 def make_engine(url: str) -> Engine:
     url = _normalise_url(url)
     parsed = make_url(url)
@@ -67,6 +76,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _sqlite_durable_again)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -80,9 +90,27 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, durable: bool = True) -> Iterator[Session]:
+        """A unit of work, committed at the end of the block.
+
+        ``durable=False`` lets the commit return before the disk has it (SQLite's
+        ``synchronous=NORMAL`` in WAL mode, PostgreSQL's ``synchronous_commit=off``): a killed
+        process loses nothing, but a power cut may forget the last moments' commits. Only for
+        what the hub can rebuild (an outcome or a step of an exchange claimed ``sending``, which
+        is looked up remotely again); the next durable commit takes them to disk as well."""
         with self._sessions() as session, session.begin():
+            if not durable:
+                relax_commit(session.connection())
             yield session
+
+    @contextmanager
+    def connection(self, *, durable: bool = True) -> Iterator[Connection]:
+        """A unit of work in SQL statements alone (no ORM session: cheaper on hot paths),
+        committed at the end of the block; ``durable`` as for :meth:`session`."""
+        with self.engine.begin() as conn:
+            if not durable:
+                relax_commit(conn)
+            yield conn
 
     def at_head(self) -> bool:
         """Whether the database is at the newest schema: one SELECT, no Alembic import."""
@@ -104,6 +132,17 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def relax_commit(conn: Connection) -> None:
+    """This transaction's commit does not wait for the disk (see Store.session)."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        # Allowed only outside a transaction: Python's sqlite3 begins one at the first write.
+        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        conn.info[RELAXED] = True
+    elif dialect == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 def alembic_config(store: Store) -> Config:

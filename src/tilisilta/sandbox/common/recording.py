@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, MutableMapping
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from .faults import ASGIApp, Message, Receive, Send
@@ -160,6 +161,10 @@ class RequestRecorder:
 
         try:
             await self.app(scope, receive, recording_send)
+        except ClientDisconnect:
+            # The caller went away before its request was read (a killed process): there is
+            # no one to answer, and a real server only drops the connection.
+            status = LOST
         except Exception:
             status = LOST
             raise

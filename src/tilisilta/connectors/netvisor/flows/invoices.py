@@ -8,13 +8,14 @@ never overlap (the serialization key, and a machine-wide lock in the client).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
-from tilisilta.connectors.common import transport_outcome
+from tilisilta.connectors.common import RemoteNumbers, transport_outcome
 from tilisilta.connectors.netvisor.client.api import NetvisorClient
 from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
@@ -33,9 +34,8 @@ from tilisilta.domain.validation import Severity, ValidationContext, validate_in
 from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, Unknown
-from tilisilta.ledger.planning import unsent
 from tilisilta.ledger.protocol import DeliveryRunner
-from tilisilta.ledger.sending import SendSummary
+from tilisilta.ledger.sending import SendSummary, backlog_of, send_backlog
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
@@ -68,6 +68,7 @@ class InvoiceDeliverer:
         self.validation = validation
         self.registers = registers
         self.serialization_key: str | None = serial_key(context, options)
+        self.remote = RemoteNumbers(self._read_numbers)
 
     def check(self, document: Document) -> DataIssue | None:
         invoice = load_invoice(document)
@@ -82,19 +83,26 @@ class InvoiceDeliverer:
         if mismatch:
             raise RunAborted(mismatch)
 
+    def prepare(self, batch: list[Document]) -> None:
+        """What checking a batch needs: the totals of the invoices its credit notes credit."""
+        with self.context.store.session() as session:
+            known = credited_totals(session, self.context.company_id, batch)
+        self.validation = replace(self.validation, known_invoices=known)
+
     def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
-        """One pass over Netvisor's sales invoices of the documents' dates (500 a page)."""
+        """Netvisor's sales invoices of the documents' dates (500 a page, each date read once
+        a run)."""
         invoices = [load_invoice(d) for d in documents]
-        wanted = {d.ref: d.id for d in documents}
-        found: dict[int, str] = {}
         begin = min(i.invoice_date for i in invoices)
         end = max(i.invoice_date for i in invoices)
-        for row in self.client.sales_invoices(begin=begin, end=end):
-            doc_id = wanted.get(row.number or "")
-            if doc_id is not None:  # ascending keys: the first is the original
-                found.setdefault(doc_id, row.netvisor_key)
+        found = self.remote.find({d.ref: d.id for d in documents}, begin, end)
         self.registers.prepare(invoices)
         return found
+
+    def _read_numbers(self, begin: date, end: date) -> Iterator[tuple[str, str]]:
+        for row in self.client.sales_invoices(begin=begin, end=end):
+            if row.number:
+                yield row.number, row.netvisor_key
 
     def changed_after_delivery(self, document: Document, external_id: str) -> str:
         return (
@@ -119,7 +127,7 @@ class InvoiceDeliverer:
         assert attempt.external_id is not None
         if "number" not in attempt.progress:
             remote = self.client.get_sales_invoice(attempt.external_id)
-            attempt.checkpoint(
+            attempt.remember(  # read again if this attempt is cut short
                 number=text(remote, "SalesInvoiceNumber"),
                 reference=text(remote, "SalesInvoiceReferencenumber"),
                 total=_plain(decimal_of(text(remote, "SalesInvoiceAmount"))),
@@ -178,20 +186,23 @@ class NetvisorSendSummary(SendSummary):
 def send_invoices(
     context: FlowContext, *, numbers: list[str] | None = None, workers: int = 1
 ) -> NetvisorSendSummary:
-    """Send the named invoices, or all unsent ones, one request at a time, each exactly once."""
+    """Send the named invoices, or all unsent ones, one request at a time, each exactly once,
+    a batch at a time."""
     summary = NetvisorSendSummary()
     store = context.store
     client, options = open_client(context)
     with store.session() as session:
-        if numbers:
-            chosen = invoices_by_number(session, context.company_id, numbers)
-            summary.unknown_numbers = [n for n in numbers if n not in {d.ref for d in chosen}]
-        else:
-            chosen, already = unsent(session, context.connection_id, context.company_id, INVOICE)
-            summary.already_sent.extend(already)
-        known = credited_totals(session, context.company_id, chosen)
         seller = seller_of(session.get_one(Company, context.company_id))
-    validation = ValidationContext(today=today(context.clock), seller=seller, known_invoices=known)
+    backlog = backlog_of(
+        store,
+        summary,
+        context.connection_id,
+        context.company_id,
+        INVOICE,
+        numbers,
+        lambda session, wanted: invoices_by_number(session, context.company_id, list(wanted)),
+    )
+    validation = ValidationContext(today=today(context.clock), seller=seller)
     registers = NetvisorRegisters(client, options)
     deliverer = InvoiceDeliverer(context, client, options, validation, registers)
     runner = DeliveryRunner(
@@ -204,22 +215,18 @@ def send_invoices(
         stop=context.stop,
     )
     try:
-        try:
-            exchange_ids = runner.plan(chosen)
-        except RunAborted as abort:
-            summary.aborted = str(abort)
-            return summary
-        except RemoteError as exc:
-            summary.aborted = describe_failure(exc, "list the sales invoices already there")
-            return summary
-        context.planned(len(exchange_ids))
-        report = runner.run(
-            exchange_ids, workers=workers, on_done=lambda _e, _s: context.advanced()
+        send_backlog(
+            runner,
+            backlog,
+            summary,
+            progress=context,
+            workers=workers,
+            prepare=deliverer.prepare,
         )
-        summary.aborted = report.aborted
+    except RemoteError as exc:
+        summary.aborted = describe_failure(exc, "list the sales invoices already there")
     finally:
         client.close()
     summary.customers_created = registers.created_customers
     summary.products_created = registers.created_products
-    summary.collect(store, exchange_ids, chosen)
     return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from tilisilta.connectors.base import FlowContext
@@ -214,16 +215,15 @@ class PaymentDeliverer:
                 f"Odoo registered no payment for invoice {number} (it answered "
                 f"{result!r}); check the invoice in Odoo"
             )
-        after = self.client.read(
-            MOVE_MODEL, [move_id], ["payment_state", "amount_residual"], context=self.context
-        )[0]
+        # What is left is told from the invoice as read before: reading it again would cost
+        # a call a payment for a line in the log.
+        left = max(residual - payment.amount, Decimal(0))
         return Delivered(
             str(payment_id),
             note=(
                 f"Payment {payment.amount:.2f} {payment.currency} of {payment.payment_date} "
                 f"registered in Odoo on invoice {number} ({journal_name}, payment id "
-                f"{payment_id}); the invoice is now {after.get('payment_state')}, "
-                f"{decimal(after.get('amount_residual')):.2f} left to pay"
+                f"{payment_id}); {residual:.2f} was left to pay before it, {left:.2f} after"
             ),
         )
 

@@ -50,9 +50,8 @@ from tilisilta.fixes import fix
 from tilisilta.http.errors import AuthenticationFailed, RemoteError
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused
-from tilisilta.ledger.planning import unsent
 from tilisilta.ledger.protocol import DeliveryRunner
-from tilisilta.ledger.sending import SendSummary
+from tilisilta.ledger.sending import SendSummary, backlog_of, send_backlog
 from tilisilta.store.documents import PURCHASE_INVOICE
 from tilisilta.store.models import Document
 
@@ -372,18 +371,20 @@ def purchases_by_ref(session: Session, company_id: int, refs: Sequence[str]) -> 
 
 def push_purchase_invoices(context: FlowContext, *, refs: list[str] | None = None) -> SendSummary:
     """Book as Odoo vendor bills the purchase invoices named (by their refs, e.g.
-    ``netvisor:123``), or every one not yet booked on this connection, exactly once each."""
+    ``netvisor:123``), or every one not yet booked on this connection, exactly once each, a
+    batch at a time."""
     summary = SendSummary()
     store, connection_id, company_id = context.store, context.connection_id, context.company_id
-    with store.session() as session:
-        if refs:
-            chosen = purchases_by_ref(session, company_id, refs)
-            known = {d.ref for d in chosen}
-            summary.unknown_numbers = [ref for ref in refs if ref not in known]
-        else:
-            chosen, already = unsent(session, connection_id, company_id, PURCHASE_INVOICE)
-            summary.already_sent.extend(already)
-    if not chosen:
+    backlog = backlog_of(
+        store,
+        summary,
+        connection_id,
+        company_id,
+        PURCHASE_INVOICE,
+        refs,
+        lambda session, wanted: purchases_by_ref(session, company_id, wanted),
+    )
+    if not backlog.total:
         return summary
     client, options = open_client(context)
     deliverer = BillDeliverer(client, options, business_id=context.business_id)
@@ -396,15 +397,14 @@ def push_purchase_invoices(context: FlowContext, *, refs: list[str] | None = Non
         max_attempts=context.settings.max_attempts,
         stop=context.stop,
     )
-    exchange_ids: list[int] = []
+
+    def prepare(batch: list[Document]) -> None:
+        deliverer.setup = read_setup(client, options, [load_purchase(d) for d in batch])
+
     try:
         runner.prove_company()  # before anything of the company is read
-        deliverer.setup = read_setup(client, options, [load_purchase(d) for d in chosen])
-        exchange_ids = runner.plan(chosen)
-        context.planned(len(exchange_ids))
         # One at a time: a vendor two invoices share is then looked up (or made) once.
-        report = runner.run(exchange_ids, on_done=lambda _exchange, _state: context.advanced())
-        summary.aborted = report.aborted
+        send_backlog(runner, backlog, summary, progress=context, prepare=prepare)
     except RunAborted as abort:
         summary.aborted = str(abort)
     except _NoJournal as missing:
@@ -413,5 +413,4 @@ def push_purchase_invoices(context: FlowContext, *, refs: list[str] | None = Non
         summary.aborted = describe(exc, "read the company's purchase journal, taxes and currencies")
     finally:
         client.close()
-    summary.collect(store, exchange_ids, chosen)
     return summary

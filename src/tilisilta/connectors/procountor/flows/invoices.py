@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from tilisilta.clock import today
 from tilisilta.connectors.base import FlowContext
-from tilisilta.connectors.common import books_mismatch, transport_outcome
+from tilisilta.connectors.common import RemoteNumbers, books_mismatch, transport_outcome
 from tilisilta.connectors.procountor.client import ProcountorClient
 from tilisilta.connectors.procountor.errors import (
     AccountingFailed,
@@ -53,9 +54,8 @@ from tilisilta.fixes import fix
 from tilisilta.http.errors import ApiError, AuthenticationFailed, RemoteError, TooManyCalls
 from tilisilta.ledger.deliverer import Attempt, OnChange, RunAborted
 from tilisilta.ledger.outcomes import DataIssue, Delivered, Outcome, Refused, RetryLater
-from tilisilta.ledger.planning import unsent
 from tilisilta.ledger.protocol import DeliveryRunner
-from tilisilta.ledger.sending import SendSummary
+from tilisilta.ledger.sending import SendSummary, backlog_of, send_backlog
 from tilisilta.store.companies import seller_of
 from tilisilta.store.documents import (
     INVOICE,
@@ -63,6 +63,7 @@ from tilisilta.store.documents import (
     invoices_by_number,
     load_invoice,
 )
+from tilisilta.store.engine import Store
 from tilisilta.store.models import Company, Document
 
 SEND_INVOICE = "procountor.send_invoice"
@@ -115,7 +116,7 @@ class InvoiceDeliverer:
         vat: VatSettings | None = None,
     ) -> None:
         self.business_id = business_id
-        self.catalog = catalog or AccountingCatalog()
+        self.catalog = catalog  # read by ``prepare`` for the first batch that needs it
         self.client = client
         self.options = options
         self.facts = facts
@@ -123,6 +124,16 @@ class InvoiceDeliverer:
         self.context = context
         self.registers = registers
         self.vat = vat  # the company's VAT defaults as last fetched (connection state)
+        self.remote = RemoteNumbers(self._read_numbers)
+
+    def prepare(self, store: Store, company_id: int, batch: list[Document]) -> None:
+        """What checking a batch needs: the totals of the invoices its credit notes credit,
+        and the chart of accounts (read once a run) when a row carries its own account."""
+        with store.session() as session:
+            known = credited_totals(session, company_id, batch)
+        self.context = replace(self.context, known_invoices=known)
+        if self.catalog is None and _any_coded(batch):
+            self.catalog = read_catalog(self.client)
 
     def check(self, document: Document) -> DataIssue | None:
         invoice = load_invoice(document)
@@ -134,7 +145,9 @@ class InvoiceDeliverer:
             problems += self.registers.problems(invoice)
         if any(line.coded for line in invoice.lines):
             problems += accounting_problems(
-                invoice, self.catalog, create_items=self.options.create_dimension_items
+                invoice,
+                self.catalog or AccountingCatalog(),
+                create_items=self.options.create_dimension_items,
             )
         return DataIssue.of(problems)
 
@@ -148,16 +161,15 @@ class InvoiceDeliverer:
             raise RunAborted(mismatch)
 
     def find_many(self, documents: Sequence[Document]) -> dict[int, str]:
-        """One pass over the company's invoices in the documents' date range (200 a page):
-        those whose ``originalInvoiceNumber`` is one of ours are already there."""
+        """The company's invoices in the documents' date range (200 a page, each date read
+        once a run): those whose ``originalInvoiceNumber`` is one of ours are already there."""
         dates = [load_invoice(d).invoice_date for d in documents]
-        wanted = {d.ref: d.id for d in documents}
-        found: dict[int, str] = {}
-        for row in self.client.sales_invoices_between(min(dates), max(dates)):
-            doc_id = wanted.get(str(row.get("originalInvoiceNumber")))
-            if doc_id is not None:  # the oldest is the original, as in find_existing
-                found.setdefault(doc_id, str(row["id"]))
-        return found
+        return self.remote.find({d.ref: d.id for d in documents}, min(dates), max(dates))
+
+    def _read_numbers(self, begin: date, end: date) -> Iterator[tuple[str, str]]:
+        for row in self.client.sales_invoices_between(begin, end):
+            if row.get("originalInvoiceNumber") is not None:
+                yield str(row["originalInvoiceNumber"]), str(row["id"])
 
     def changed_after_delivery(self, document: Document, external_id: str) -> str:
         return (
@@ -193,7 +205,7 @@ class InvoiceDeliverer:
         assert attempt.external_id is not None
         if attempt.reconcile_required or "status" not in attempt.progress:
             remote = self.client.get_invoice(attempt.external_id)
-            attempt.checkpoint(
+            attempt.remember(
                 status=remote.get("status"),
                 number=remote.get("invoiceNumber"),
                 channel=remote.get("invoiceChannel"),
@@ -203,7 +215,8 @@ class InvoiceDeliverer:
         status = attempt.progress["status"]
         coded = any(line.coded for line in invoice.lines)
         if coded and status == "UNFINISHED" and not attempt.progress.get("accounted"):
-            apply_row_accounting(self.client, invoice, attempt.progress["receipt"], self.catalog)
+            catalog = self.catalog or AccountingCatalog()
+            apply_row_accounting(self.client, invoice, attempt.progress["receipt"], catalog)
             attempt.checkpoint(accounted=True)
         if invoice.pdf and self.options.attach_pdf and "pdf" not in attempt.progress:
             warning = attach_pdf(
@@ -222,12 +235,13 @@ class InvoiceDeliverer:
                 self.client.approve_invoice(attempt.external_id)
             # Approval leads to APPROVED for invoices Procountor will not send, else NOT_SENT.
             status = "APPROVED" if attempt.progress.get("channel") == "NO_SENDING" else "NOT_SENT"
-            attempt.checkpoint(status=status)
+            # Remembered, not committed: a run cut short here reads the status again first.
+            attempt.remember(status=status)
         if wanted == "approve_and_send" and status == "NOT_SENT":
             with _dated(invoice.invoice_date):
                 self.client.send_invoice(attempt.external_id)
             status = "SENT"
-            attempt.checkpoint(status=status)
+            attempt.remember(status=status)
         number = attempt.progress.get("number")
         label = document_label(invoice)
         pdf = attempt.progress.get("pdf")
@@ -263,27 +277,26 @@ class InvoiceDeliverer:
 def send_invoices(
     context: FlowContext, *, numbers: list[str] | None = None, workers: int = 4
 ) -> SendSummary:
-    """Send the named invoices, or (with none named) all unsent ones, exactly once each. The
-    context's progress is told how many are planned, and each one done."""
+    """Send the named invoices, or (with none named) all unsent ones, exactly once each, a
+    batch at a time. The context's progress is told how many are planned, and each one done."""
     summary = SendSummary()
     store, clock, connection_id = context.store, context.clock, context.connection_id
     client, options = open_client(context)
     with store.session() as session:
         vat = load_vat_settings(session, connection_id)
-        if numbers:
-            chosen = invoices_by_number(session, context.company_id, numbers)
-            found = {d.ref for d in chosen}
-            summary.unknown_numbers = [n for n in numbers if n not in found]
-        else:
-            # Never sent, or changed since (the plan reports the latter).
-            chosen, already_sent = unsent(session, connection_id, context.company_id, INVOICE)
-            summary.already_sent.extend(already_sent)
-        known = credited_totals(session, context.company_id, chosen)
         seller = seller_of(session.get_one(Company, context.company_id))
+    backlog = backlog_of(
+        store,
+        summary,
+        context.connection_id,
+        context.company_id,
+        INVOICE,
+        numbers,
+        lambda session, wanted: invoices_by_number(session, context.company_id, list(wanted)),
+    )
     try:
         try:
             facts = read_company_facts(client)
-            catalog = read_catalog(client) if _any_coded(chosen) else AccountingCatalog()
         except RemoteError as exc:
             summary.aborted = describe_failure(
                 exc, "give the company's settings", rate_limit=options.rate_limit_per_second
@@ -295,9 +308,7 @@ def send_invoices(
             return summary
         bank_account = options.bank_account or facts.default_iban or ""
         validation = ValidationContext(
-            today=today(clock),
-            seller=seller.model_copy(update={"iban": bank_account}),
-            known_invoices=known,
+            today=today(clock), seller=seller.model_copy(update={"iban": bank_account})
         )
         registers = None
         if options.create_customers or options.create_products or options.posting_products:
@@ -308,7 +319,6 @@ def send_invoices(
             business_id=seller.business_id,
             facts=facts,
             context=validation,
-            catalog=catalog,
             registers=registers,
             vat=vat,
         )
@@ -322,18 +332,20 @@ def send_invoices(
             stop=context.stop,
         )
         try:
-            exchange_ids = runner.plan(chosen)
-        except RunAborted as abort:
-            summary.aborted = str(abort)
-            return summary
-        context.planned(len(exchange_ids))
-        report = runner.run(
-            exchange_ids, workers=workers, on_done=lambda _exchange, _state: context.advanced()
-        )
-        summary.aborted = report.aborted
+            send_backlog(
+                runner,
+                backlog,
+                summary,
+                progress=context,
+                workers=workers,
+                prepare=lambda batch: deliverer.prepare(store, context.company_id, batch),
+            )
+        except RemoteError as exc:
+            summary.aborted = describe_failure(
+                exc, "give its chart of accounts", rate_limit=options.rate_limit_per_second
+            )
     finally:
         client.close()
-    summary.collect(store, exchange_ids, chosen)
     return summary
 
 
