@@ -228,3 +228,32 @@ def test_without_the_lock_the_sandbox_does_refuse_overlap(
     for client in clients:
         client.close()
     assert refused
+
+
+def test_a_backlog_in_batches_asks_netvisor_about_each_customer_product_and_date_once(
+    nv: TestHub, netvisor: Netvisor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilisilta.ledger import sending
+
+    monkeypatch.setattr(sending, "BATCH", 3)
+    numbers = [str(n) for n in range(1001, 1008)]
+    nv.import_invoices([coded(n) for n in numbers], tmp_path)  # one customer, two products
+    netvisor.sandbox.request_log.clear()
+
+    summary = send(nv)
+
+    assert [(line.number, line.state) for line in summary.lines] == [(n, "sent") for n in numbers]
+    asked = [r.path.rsplit("/", 1)[-1] for r in netvisor.sandbox.request_log]
+    # Three batches, and what they share asked about once: the invoices of their date listed,
+    # the customer and the products looked up in bulk, the new customer and product looked up
+    # once more just before each is added; then each invoice added and read back.
+    first_batch = [
+        "salesinvoicelist.nv",
+        "customerlist.nv",
+        "getproduct.nv",
+        "customerlist.nv",
+        "customer.nv",
+        "getproduct.nv",
+        "product.nv",
+    ]
+    assert asked == first_batch + ["salesinvoice.nv", "getsalesinvoice.nv"] * len(numbers)

@@ -23,16 +23,22 @@ class NetvisorRegisters:
         self.options = options
         self.customers: dict[str, str] = {}  # code → NetvisorKey
         self.products: dict[str, str] = {}
+        self._asked: set[tuple[str, str]] = set()  # ("c" customer | "p" product, code) asked
         self.created_customers = 0
         self.created_products = 0
 
     def prepare(self, invoices: Iterable[Invoice]) -> None:
-        """One bulk look-up of every customer and product the invoices name."""
+        """One bulk look-up of the customers and products the invoices name that the run has
+        not looked up yet (a backlog comes a batch at a time; each code is asked once)."""
         chosen = list(invoices)
-        customers = sorted({customer_code(i.customer) for i in chosen})
+        customers = sorted(
+            {customer_code(i.customer) for i in chosen} - {c for k, c in self._asked if k == "c"}
+        )
         products = sorted(
             {code for i in chosen for line in i.lines if (code := product_code(line, self.options))}
+            - {c for k, c in self._asked if k == "p"}
         )
+        self._asked.update([("c", c) for c in customers] + [("p", p) for p in products])
         if customers:
             self.customers.update(self.client.customers_by_code(customers))
         if products:
