@@ -23,7 +23,7 @@ from tilisilta.clock import ManualClock
 from tilisilta.crypto import SecretBox
 from tilisilta.ledger.exchanges import list_log
 from tilisilta.ledger.outcomes import Category
-from tilisilta.ledger.planning import unsent_query
+from tilisilta.ledger.planning import unsent_ids, unsent_query
 from tilisilta.ledger.status import hub_status, unsent_count
 from tilisilta.settings import Settings
 from tilisilta.store.documents import INVOICE
@@ -287,7 +287,7 @@ def test_the_status_searches_indexes_and_reads_no_whole_table(busy: TestHub) -> 
             assert not line.startswith(("SCAN exchange", "SCAN document", "SCAN binding")), plan
     lines = [line for plan in plans for line in plan]  # the invoices and the sent bindings:
     assert any(line.startswith("SEARCH document USING COVERING INDEX") for line in lines)
-    assert "SEARCH binding USING COVERING INDEX ix_binding_sent" in " ".join(lines)
+    assert "SEARCH binding USING COVERING INDEX ix_binding_sent_first" in " ".join(lines)
     assert "SEARCH document USING INDEX ix_document_changed" in " ".join(lines)  # the changed
 
 
@@ -320,13 +320,18 @@ def test_log_and_status_read_the_same_with_ten_thousand_more_exchanges_of_the_pa
 
 
 def _unsent(session: Session, name: str) -> tuple[int, int]:
-    """The connection's unsent invoices as the status counts them, and as the planner sees them."""
+    """The connection's unsent invoices as the status counts them, and as the planner sees them
+    (a sending run reads their ids from indexes: the same ones)."""
     connection = session.scalar(select(Connection).where(Connection.name == name))
     assert connection is not None
-    planned = unsent_query(connection.id, connection.company_id, INVOICE).subquery()
+    planned = unsent_query(connection.id, connection.company_id, INVOICE)
+    ids = unsent_ids(session, connection.id, connection.company_id, INVOICE)
+    assert ids == list(
+        session.scalars(planned.with_only_columns(Document.id).order_by(Document.id))
+    )
     return (
         unsent_count(session, connection.id, connection.company_id, INVOICE),
-        session.scalar(select(func.count()).select_from(planned)) or 0,
+        session.scalar(select(func.count()).select_from(planned.subquery())) or 0,
     )
 
 

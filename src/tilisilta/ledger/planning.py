@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,41 @@ from tilisilta.ledger.binder import bind_sent, bindings_of, local_ids_of
 from tilisilta.ledger.deliverer import Deliverer, OnChange
 from tilisilta.ledger.outcomes import Category, State
 from tilisilta.store.models import Binding, Document, Exchange
+
+# As the partial indexes say it (literals, not parameters, so that the planners see the index
+# answers it): the documents changed since first stored, the bindings sent at version 1.
+CHANGED = Document.version > literal_column("1")
+SENT_FIRST = Binding.sent_version == literal_column("1")
+
+
+def unsent_ids(session: Session, connection_id: int, company_id: int, local_kind: str) -> list[int]:
+    """The ids of :func:`unsent_query`'s documents, in the order they came, read from indexes.
+
+    A document's hash changes only with its version, and a binding keeps the version it sent
+    (as ``ledger/status.unsent_count`` relies on too): a document at its first version was sent
+    as it is exactly when its binding says version 1 was sent. So the documents not among the
+    local ids of the bindings sent at version 1 (a partial index, read whole into a list) are
+    the unsent ones, but for the few changed since first stored (a partial index of their own),
+    each of which is unsent when its binding does not hold its hash."""
+    sent_first = select(Binding.local_id).where(
+        Binding.connection_id == connection_id, Binding.local_kind == local_kind, SENT_FIRST
+    )
+    ids = set(
+        session.scalars(
+            select(Document.id).where(_of(company_id, local_kind), Document.id.not_in(sent_first))
+        )
+    )
+    changed = session.execute(
+        select(Document.id, Binding.sent_hash == Document.content_hash)
+        .outerjoin(Binding, _bound(connection_id, local_kind))
+        .where(_of(company_id, local_kind), CHANGED)
+    )
+    for document_id, as_it_is in changed:
+        if as_it_is:
+            ids.discard(document_id)
+        else:
+            ids.add(document_id)
+    return sorted(ids)
 
 
 def unsent_query(connection_id: int, company_id: int, local_kind: str) -> Select[Document]:

@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tilisilta.ledger.deliverer import RunAborted
 from tilisilta.ledger.exchanges import exchanges_with_refs
-from tilisilta.ledger.planning import unsent_query
+from tilisilta.ledger.planning import unsent_ids
 from tilisilta.ledger.protocol import DeliveryRunner
-from tilisilta.ledger.status import sent_count, unsent_count
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
 
@@ -96,30 +96,32 @@ def unsent_backlog(
 ) -> Backlog:
     """Every document of ``kind`` not sent over the connection as it is now, in the order they
     came, ``size`` (:data:`BATCH`) at a time; the summary learns how many were sent before
-    (counted, not listed)."""
+    (counted, not listed). Which ones is asked once (their ids: the store is read once however
+    many batches follow, and what is held grows with the backlog, not the store); each batch's
+    documents are read when its turn comes."""
     size = size or BATCH
     with store.session() as session:
-        total = unsent_count(session, connection_id, company_id, kind)
-        summary.unchanged = sent_count(session, connection_id, company_id, kind)
+        ids = unsent_ids(session, connection_id, company_id, kind)
+        documents = session.scalar(
+            select(func.count())
+            .select_from(Document)
+            .where(Document.company_id == company_id, Document.kind == kind)
+        )
+    summary.unchanged = (documents or 0) - len(ids)
 
     def batches() -> Iterator[list[Document]]:
-        after = 0
-        while True:
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
             with store.session() as session:
                 batch = list(
                     session.scalars(
-                        unsent_query(connection_id, company_id, kind)
-                        .where(Document.id > after)
-                        .order_by(Document.id)
-                        .limit(size)
+                        select(Document).where(Document.id.in_(chunk)).order_by(Document.id)
                     )
                 )
-            if not batch:
-                return
-            yield batch
-            after = batch[-1].id
+            if batch:
+                yield batch
 
-    return Backlog(batches(), total)
+    return Backlog(batches(), len(ids))
 
 
 def named_backlog(

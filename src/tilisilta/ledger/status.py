@@ -12,19 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tilisilta.ledger.outcomes import State
+from tilisilta.ledger.planning import CHANGED, SENT_FIRST
 from tilisilta.store.documents import INVOICE
 from tilisilta.store.models import Binding, Company, Connection, Document, Exchange
 
 # The states an exchange is counted in; sent and ignored ones (nearly all of them) are not read.
 OPEN = (State.PENDING, State.SENDING, State.DATA_ISSUE, State.RESPONSE_ERROR)
-# As the partial indexes say it (literals, not parameters, so that the planners see the index
-# answers it): the documents changed since first stored, the bindings sent at version 1.
-CHANGED = Document.version > literal_column("1")
-SENT_FIRST = Binding.sent_version == literal_column("1")
 
 
 @dataclass
@@ -108,17 +105,7 @@ def hub_status(
 def unsent_count(session: Session, connection_id: int, company_id: int, kind: str) -> int:
     """How many of the company's documents of ``kind`` the connection has not sent as they
     are now (never sent, or changed since): the count of ``ledger.planning.unsent_query``,
-    without joining every document with its binding (see :func:`sent_count`)."""
-    documents = session.scalar(
-        select(func.count())
-        .select_from(Document)
-        .where(Document.company_id == company_id, Document.kind == kind)
-    )
-    return (documents or 0) - sent_count(session, connection_id, company_id, kind)
-
-
-def sent_count(session: Session, connection_id: int, company_id: int, kind: str) -> int:
-    """How many of the company's documents of ``kind`` the connection sent as they are now.
+    without joining every document with its binding.
 
     A binding of a delivered document keeps the version it sent beside its hash
     (``ledger.binder.bind_sent``), a connection's bindings are of its company's documents, and
@@ -128,6 +115,11 @@ def sent_count(session: Session, connection_id: int, company_id: int, kind: str)
     version 1, counted in their indexes, and only the documents changed since first stored
     (version above 1) with their bindings, compared by hash. ``tests/integration/
     test_log_status_cost.py`` holds it to the planner's count through every kind of change."""
+    documents = session.scalar(
+        select(func.count())
+        .select_from(Document)
+        .where(Document.company_id == company_id, Document.kind == kind)
+    )
     sent_first = session.scalar(
         select(func.count())
         .select_from(Binding)
@@ -162,4 +154,5 @@ def sent_count(session: Session, connection_id: int, company_id: int, kind: str)
             func.count(case((changed.c.as_it_is, 1))),
         )
     ).one()
-    return int((sent_first or 0) - changed_after_first + sent_as_they_are)
+    sent = (sent_first or 0) - changed_after_first + sent_as_they_are
+    return (documents or 0) - sent

@@ -163,12 +163,15 @@ class Binding(Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "local_kind", "local_id"),
         UniqueConstraint("connection_id", "local_kind", "external_id"),
-        # How many were sent at their first version (``ledger/status.unsent_count``): partial,
-        # so that no planner takes it for a lookup by key; its last column makes it covering.
+        # The documents sent at their first version: counted by the status
+        # (``ledger/status.unsent_count``), their ids read whole by a sending run
+        # (``ledger/planning.unsent_ids``). Partial, so that no planner takes it for a lookup by
+        # key; sent_version last, so that it covers the condition as well.
         Index(
-            "ix_binding_sent",
+            "ix_binding_sent_first",
             "connection_id",
             "local_kind",
+            "local_id",
             "sent_version",
             sqlite_where=text("sent_version = 1"),
             postgresql_where=text("sent_version = 1"),
