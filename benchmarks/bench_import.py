@@ -27,7 +27,8 @@ through the import, so only the 1,000 are measured.
 Goals (the script exits 1 when one is missed): (a) at least 5,000 invoices/s and a peak below
 150 MB for both formats, and the second import finding every document unchanged (it checks and
 writes none; its time is that of reading the file); (b) the import into the big store within
-20 % of the one into the empty store, in time and in peak memory.
+20 % of the one into the empty store, in time and in peak memory. A --smoke run (small sizes, as
+the slow test suite makes one) holds the counts, not the speed and memory.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from goals import Goals, add_smoke_option  # type: ignore[import-not-found]
 
 START = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)
 BUSINESS_ID = "2077474-0"
@@ -357,9 +360,9 @@ def child(url: str, path: Path) -> None:
                 "python_kb": baseline_kb,
                 "before_import_kb": imported_kb,
                 "seen": report.seen,
-                "new": len(report.new),
-                "changed": len(report.changed),
-                "unchanged": len(report.unchanged),
+                "new": report.new,
+                "changed": report.changed,
+                "unchanged": report.unchanged,
                 "refused": len(report.refused),
                 "held": len(report.held),
             }
@@ -518,6 +521,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--only", choices=("a", "b"))
     parser.add_argument("--child", nargs=2, metavar=("URL", "FILE"), help=argparse.SUPPRESS)
+    add_smoke_option(parser)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
@@ -526,7 +530,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"database: {'PostgreSQL' if args.database_url else 'SQLite (file)'}")
     print()
-    missed: list[str] = []
+    goals = Goals(args.smoke)
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as cleanup:
         cleanup.callback(drop_created)
         folder = Path(tmp)
@@ -536,12 +540,12 @@ def main() -> None:
             for fmt in ("json", "csv"):
                 first, again = files[f"{fmt} first"], files[f"{fmt} again"]
                 if first["new"] != args.invoices or again["unchanged"] != args.invoices:
-                    missed.append(f"{fmt}: not every invoice imported, or not unchanged again")
+                    goals.missed(f"{fmt}: not every invoice imported, or not unchanged again")
                 if first["rate"] < GOAL_RATE:
-                    missed.append(f"{fmt}: {first['rate']:,.0f} invoices/s < {GOAL_RATE:,}")
+                    goals.too_slow(f"{fmt}: {first['rate']:,.0f} invoices/s < {GOAL_RATE:,}")
                 for run in (first, again):
                     if run["peak_kb"] / 1024 >= GOAL_PEAK_MB:
-                        missed.append(f"{fmt}: peak {run['peak_kb'] / 1024:.0f} MB")
+                        goals.too_slow(f"{fmt}: peak {run['peak_kb'] / 1024:.0f} MB")
         if args.only != "a":
             sizes = run_store_sizes(args.store_size, args.more, args.database_url, folder)
             setup = sizes["setup"]
@@ -554,13 +558,10 @@ def main() -> None:
             big, small = (sizes[n] for n in sizes if n != "setup")
             for key, label in (("seconds", "time"), ("peak_kb", "peak memory")):
                 if big[key] > small[key] * GOAL_SAME_STORE:
-                    missed.append(
+                    goals.too_slow(
                         f"{label} into a big store is {big[key] / small[key]:.2f}x the empty one"
                     )
-    if missed:
-        print("MISSED: " + "; ".join(missed))
-        sys.exit(1)
-    print("every goal reached")
+    goals.exit()
 
 
 if __name__ == "__main__":

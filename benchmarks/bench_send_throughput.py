@@ -27,7 +27,8 @@ The hub's database is a SQLite file unless --database-url names an empty Postgre
 every process of a run shares it. Times are wall-clock seconds (the hub and the sandbox run on
 the system clock here). The script exits with status 1 if a goal is missed: the hub under 95 %
 of the ceiling, more than 1 % of its calls answered 429, slower than the sequential client, or
-the one-client-id runs refused or above 20 calls a second over the run.
+the one-client-id runs refused or above 20 calls a second over the run. A --smoke run (small
+sizes, as the slow test suite makes one) holds the counts and the limit, not the speed.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from typing import Any
 
 import httpx
 from cryptography.fernet import Fernet
+from goals import Goals, add_smoke_option  # type: ignore[import-not-found]
 
 from tilisilta.clock import SystemClock, today
 from tilisilta.connectors.procountor.flows.invoices import send_invoices
@@ -466,7 +468,7 @@ def many_companies(
 
 
 # -- the report ---------------------------------------------------------------------------------
-def report_one(one: dict[str, Any], failures: list[str]) -> None:
+def report_one(one: dict[str, Any], goals: Goals) -> None:
     print()
     print(f"1. the hub, one company: {one['sent']} of {one['invoices']} invoices sent")
     print(
@@ -484,14 +486,14 @@ def report_one(one: dict[str, Any], failures: list[str]) -> None:
         f"invoice), the sandbox {one['sandbox_cpu']:.1f} s"
     )
     if one["share_of_ceiling"] < 0.95:
-        failures.append("the hub reached less than 95 % of the ceiling")
+        goals.too_slow("the hub reached less than 95 % of the ceiling")
     if one["refused_share"] > 0.01:
-        failures.append("more than 1 % of the hub's calls were answered 429")
+        goals.missed("more than 1 % of the hub's calls were answered 429")
     if one["sent"] != one["invoices"] or one["aborted"]:
-        failures.append(f"the hub did not send everything: {one['aborted']}")
+        goals.missed(f"the hub did not send everything: {one['aborted']}")
 
 
-def report_sequential(seq: dict[str, Any], one: dict[str, Any] | None, failures: list[str]) -> None:
+def report_sequential(seq: dict[str, Any], one: dict[str, Any] | None, goals: Goals) -> None:
     print()
     print(
         f"2. a sequential client: {seq['invoices']} invoices in {seq['seconds']:.1f} s, "
@@ -499,11 +501,11 @@ def report_sequential(seq: dict[str, Any], one: dict[str, Any] | None, failures:
         + (f"; the hub is {one['per_second'] / seq['per_second']:.2f} × as fast" if one else "")
     )
     if one is not None and one["per_second"] <= seq["per_second"]:
-        failures.append("the hub is not faster than the sequential client")
+        goals.too_slow("the hub is not faster than the sequential client")
 
 
 def report_many(
-    rows: list[dict[str, Any]], args: argparse.Namespace, shared: bool, failures: list[str]
+    rows: list[dict[str, Any]], args: argparse.Namespace, shared: bool, goals: Goals
 ) -> None:
     print()
     print(
@@ -527,13 +529,13 @@ def report_many(
             f"  ({row['per_second'] / base:.2f} × the first row)"
         )
         if row["not_sent"]:
-            failures.append(f"{row['not_sent']} invoices not sent")
+            goals.missed(f"{row['not_sent']} invoices not sent")
         # The hub's slots are 1/20 s apart; where a call leaves late (a busy machine) and the
         # next on time, the server sees 21 or 22 in some second: its bucket, like Procountor's
         # "20 a second", allows that, so what counts is no refusal and no more than 20 a second
         # over the run.
         if shared and (row["refused"] or row["calls_per_second"] > RATE):
-            failures.append("the companies on one client id went above its limit")
+            goals.missed("the companies on one client id went above its limit")
 
 
 def main() -> None:
@@ -553,6 +555,7 @@ def main() -> None:
     parser.add_argument("--keys", help=argparse.SUPPRESS)
     parser.add_argument("--connections", help=argparse.SUPPRESS)
     parser.add_argument("--start", type=float, help=argparse.SUPPRESS)
+    add_smoke_option(parser)
     args = parser.parse_args()
     if args.worker:
         worker(args)
@@ -568,7 +571,7 @@ def main() -> None:
     print(
         f"sandbox: served over HTTP, {RATE:g} calls/s per client id, {LATENCY * 1000:g} ms a call"
     )
-    failures: list[str] = []
+    goals = Goals(args.smoke)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         database_url = args.database_url or f"sqlite:///{home}/bench.db"
@@ -585,10 +588,10 @@ def main() -> None:
             one = None
             if "1" in parts:
                 one = one_company(hub, url, ids[0], args.invoices, args.threads)
-                report_one(one, failures)
+                report_one(one, goals)
             if "2" in parts:
                 seq = sequential(url, ids[1], args.sequential_invoices)
-                report_sequential(seq, one, failures)
+                report_sequential(seq, one, goals)
             groups = ((True, "3a", 300_000), (False, "3b", 400_000))
             for n, (shared, part, first) in enumerate(groups):
                 if part not in parts:
@@ -604,13 +607,10 @@ def main() -> None:
                     first_invoice=first,
                     process_counts=[int(count) for count in args.processes.split(",")],
                 )
-                report_many(rows, args, shared, failures)
+                report_many(rows, args, shared, goals)
         hub.store.dispose()
-    if failures:
-        print()
-        for failure in failures:
-            print(f"MISSED: {failure}")
-        sys.exit(1)
+    print()
+    goals.exit()
 
 
 if __name__ == "__main__":

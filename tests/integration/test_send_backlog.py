@@ -47,9 +47,7 @@ def test_a_backlog_goes_in_batches_each_invoice_once_with_progress_per_invoice(
 
     summary = hub.run(hub.connection, send_invoices, progress=told, workers=1)
 
-    assert [(line.number, line.state) for line in summary.lines] == [
-        (n, "sent") for n in NUMBERS
-    ]
+    assert [(line.number, line.state) for line in summary.lines] == [(n, "sent") for n in NUMBERS]
     assert sorted(i["originalInvoiceNumber"] for i in procountor.invoices()) == NUMBERS
     assert planned == [10]
     # Told as each invoice is done, not when its batch is.

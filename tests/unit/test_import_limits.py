@@ -69,13 +69,21 @@ def run_import(sqlite_store: Store, clock: ManualClock, tmp_path: Path) -> Impor
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-        return import_invoices(sqlite_store, clock, company=COMPANY, path=path)
+        report = import_invoices(sqlite_store, clock, company=COMPANY, path=path)
+        with sqlite_store.session() as session:
+            _STORED[id(report)] = sorted(d.ref for d in all_invoices(session, 1))
+        return report
 
     return run
 
 
+# The invoices the store holds after each import (the report counts them, it does not list them).
+_STORED: dict[int, list[str]] = {}
+
+
 def imported(report: ImportReport) -> list[str]:
-    return report.new + report.changed + report.unchanged
+    """The invoices stored once the import that gave ``report`` was over."""
+    return _STORED[id(report)]
 
 
 def the_refusal(report: ImportReport) -> Problem:

@@ -68,8 +68,8 @@ def print_import_report(report: ImportReport) -> None:
     if report.seen or report.refused:
         console.print(
             escape(
-                f"{report.source}: {report.seen} documents read; {len(report.new)} new, "
-                f"{len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+                f"{report.source}: {report.seen} documents read; {report.new} new, "
+                f"{report.changed} changed, {report.unchanged} unchanged, "
                 f"{len(report.refused)} problems kept documents out"
             )
         )

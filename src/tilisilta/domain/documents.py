@@ -216,7 +216,7 @@ class Invoice(Document):
     @property
     def gross_total(self) -> Decimal:
         """The total computed per VAT rate (EN 16931), whatever the ERP stated."""
-        return self.net_total + self.vat_total
+        return sum((s.net + s.vat for s in self.vat_breakdown()), Decimal(0))
 
     @property
     def total(self) -> Decimal:

@@ -7,6 +7,7 @@ naming the value (lower-case start, no full stop, so callers can build sentences
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stdnum import bic, iban
 from stdnum.eu import vat as eu_vat
@@ -47,6 +48,7 @@ def _business_id_check_digit(first_seven: str) -> int | None:
     return 0 if remainder == 0 else 11 - remainder
 
 
+@lru_cache(maxsize=1024)  # an import or a send checks the same few values thousands of times
 def business_id_error(value: str) -> str | None:
     """None when ``value`` is a valid Finnish business ID (``2077474-0``, or old ``112038-9``)."""
     if not value.strip():
@@ -121,6 +123,7 @@ def vat_number_country(value: str) -> str | None:
     return _VAT_PREFIX_COUNTRY.get(prefix, prefix)
 
 
+@lru_cache(maxsize=1024)  # an import or a send checks the same few values thousands of times
 def eu_vat_error(value: str) -> str | None:
     """None when ``value`` is a well-formed EU VAT number with a correct check digit.
 
@@ -150,6 +153,7 @@ def eu_vat_error(value: str) -> str | None:
 # --- Bank accounts ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)  # an import or a send checks the same few values thousands of times
 def iban_error(value: str) -> str | None:
     """None when ``value`` is a valid IBAN (mod-97 check digits and the country's BBAN format)."""
     if not value.strip():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ _SUCCESSIONS: tuple[tuple[Decimal, Decimal, date], ...] = (
 )
 
 
+@lru_cache(maxsize=512)  # the days of an import or a send are few, its lines many
 def rates_on(day: date) -> frozenset[Decimal]:
     """The rates that may be charged for a supply made on ``day``."""
     return frozenset(period.rate for period in RATE_TABLE if period.covers(day))

@@ -53,9 +53,11 @@ BATCH = 500  # documents looked up, checked and written in one transaction
 class ImportReport:
     source: str
     seen: int = 0
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    # Counted, not listed: an import's memory does not grow with the file. The documents a
+    # person must look at are listed, with why (refused, held).
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
     refused: list[Problem] = field(default_factory=list)  # could not be read: not stored
     held: list[Problem] = field(default_factory=list)  # rule findings on stored documents
 
@@ -142,7 +144,7 @@ class _Run:
             for invoice in invoices:
                 known = stored.get(invoice.number)
                 if known is not None and known.content_hash == digests[invoice.number]:
-                    self.report.unchanged.append(invoice.number)
+                    self.report.unchanged += 1
                 else:
                     changed.append(invoice)
             totals = self._totals(session, invoices, changed)
@@ -155,10 +157,9 @@ class _Run:
                 stored,
                 self.now,
             )
-        for invoice, status in zip(checked, outcome, strict=True):
-            (self.report.new if status is Upsert.NEW else self.report.changed).append(
-                invoice.number
-            )
+        made = sum(1 for status in outcome if status is Upsert.NEW)
+        self.report.new += made
+        self.report.changed += len(outcome) - made
 
     def _totals(
         self, session: Session, batch: list[Invoice], changed: list[Invoice]
