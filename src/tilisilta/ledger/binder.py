@@ -193,10 +193,12 @@ def bound_documents(
     *,
     refs: Sequence[str] | None = None,
     except_status: str | None = None,
+    after_id: int = 0,
+    limit: int | None = None,
 ) -> list[tuple[Binding, Document]]:
     """The company's documents of ``kind`` bound on the connection, with their bindings, by
     document id: those with the given refs, or those whose remote status is not
-    ``except_status``."""
+    ``except_status``; the first ``limit`` after document ``after_id``."""
     stmt = (
         select(Binding, Document)
         .join(Document, Document.id == Binding.local_id)
@@ -205,8 +207,10 @@ def bound_documents(
             Binding.local_kind == kind,
             Document.company_id == company_id,
             Document.kind == kind,
+            Document.id > after_id,
         )
         .order_by(Document.id)
+        .limit(limit)
     )
     if refs is not None:
         stmt = stmt.where(Document.ref.in_(list(refs)))

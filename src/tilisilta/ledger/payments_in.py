@@ -7,7 +7,7 @@ the accounting system computed it (kept with the sending exchange), never a late
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -22,7 +22,7 @@ from tilisilta.ledger.exchanges import inbound, sent_progress
 from tilisilta.ledger.outcomes import State
 from tilisilta.store.documents import INVOICE, load_invoice
 from tilisilta.store.engine import Store
-from tilisilta.store.models import Document, Exchange
+from tilisilta.store.models import Binding, Document, Exchange
 from tilisilta.store.payments import recorded_payment_refs, upsert_payment
 
 PAID = "PAID"
@@ -107,6 +107,57 @@ def candidates(
         refs=list(dict.fromkeys(numbers)) if numbers else None,
         except_status=None if numbers else PAID,
     )
+    chosen = _chosen(session, connection_id, send_operation, rows, report)
+    if numbers:
+        _note_unasked(session, company_id, numbers, chosen, report)
+    return chosen
+
+
+def candidate_batches(
+    store: Store,
+    company_id: int,
+    connection_id: int,
+    send_operation: str,
+    numbers: list[str] | None,
+    report: PaymentFetchReport,
+    *,
+    size: int,
+) -> Iterator[list[Candidate]]:
+    """:func:`candidates` ``size`` at a time, each batch read in a session of its own when its
+    turn comes: a run over every unpaid invoice holds one batch, not all of them."""
+    if numbers:
+        with store.session() as session:
+            chosen = candidates(session, company_id, connection_id, send_operation, numbers, report)
+        if chosen:
+            yield chosen
+        return
+    after = 0
+    while True:
+        with store.session() as session:
+            rows = bound_documents(
+                session,
+                connection_id,
+                INVOICE,
+                company_id,
+                except_status=PAID,
+                after_id=after,
+                limit=size,
+            )
+            if not rows:
+                return
+            after = rows[-1][1].id
+            chosen = _chosen(session, connection_id, send_operation, rows, report)
+        if chosen:
+            yield chosen
+
+
+def _chosen(
+    session: Session,
+    connection_id: int,
+    send_operation: str,
+    rows: list[tuple[Binding, Document]],
+    report: PaymentFetchReport,
+) -> list[Candidate]:
     sent = sent_progress(
         session,
         connection_id,
@@ -131,8 +182,6 @@ def candidates(
                     Decimal(str(total)) if total is not None else load_invoice(document).total,
                 )
             )
-    if numbers:
-        _note_unasked(session, company_id, numbers, chosen, report)
     return chosen
 
 

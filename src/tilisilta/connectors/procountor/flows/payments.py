@@ -9,7 +9,7 @@ on its binding and is not read again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,7 +27,7 @@ from tilisilta.ledger.payments_in import (
     PaymentLine,
     Received,
     Recorder,
-    candidates,
+    candidate_batches,
 )
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
@@ -45,14 +45,14 @@ def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) ->
     store, clock = context.store, context.clock
     company_id, connection_id = context.company_id, context.connection_id
     client, options = open_client(context)
-    with store.session() as session:
-        chosen = candidates(session, company_id, connection_id, SEND_INVOICE, numbers, report)
+    batches = candidate_batches(
+        store, company_id, connection_id, SEND_INVOICE, numbers, report, size=MAX_INVOICE_IDS
+    )
     journals = {kind.upper(): journal for kind, journal in options.payment_journals.items()}
     reader = PaymentEventReader(client)
     recorder = Recorder(store, company_id, connection_id, FETCH_PAYMENT)
     try:
-        for start in range(0, len(chosen), MAX_INVOICE_IDS):
-            chunk = chosen[start : start + MAX_INVOICE_IDS]
+        for chunk in _chunks(batches):
             try:
                 events = reader.events([c.external_id for c in chunk])
             except AuthenticationFailed as exc:
@@ -75,6 +75,14 @@ def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) ->
         report.calls = reader.calls
         client.close()
     return report
+
+
+def _chunks(batches: Iterable[list[Candidate]]) -> Iterator[list[Candidate]]:
+    """The invoices a bulk read at a time; the unpaid ones come a read's worth at a time from
+    the store, so a run holds one chunk of them, not all."""
+    for batch in batches:
+        for start in range(0, len(batch), MAX_INVOICE_IDS):
+            yield batch[start : start + MAX_INVOICE_IDS]
 
 
 def _add_kinds(
