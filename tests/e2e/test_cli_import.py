@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 
 from tests.factories import minimal_invoice
 from tilisilta.cli.main import app
+from tilisilta.connectors.files.flows import invoices as flow
 
 HEADER = (
     "invoice_number;invoice_date;due_date;customer_ref;customer_name;line_description;"
@@ -104,3 +105,36 @@ def test_a_windows_1252_csv_is_one_plain_refusal(runner: CliRunner, tmp_path: Pa
     assert result.exit_code == 3, result.output
     assert "is not UTF-8 text: byte 0xe4 on line 2" in said(result)
     assert "UnicodeDecodeError" not in result.output
+
+
+def test_a_problem_with_the_company_is_printed_once_not_for_each_invoice(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    name = "Tilisilta Demo Oy, Helsingin toimipiste: talous- ja henkilöstöhallinnon palvelut"
+    created = runner.invoke(app, ["company", "create", name, "0112038-9"])
+    assert created.exit_code == 0, created.output
+    path = tmp_path / "erp.json"
+    path.write_text(json.dumps([document(str(n)) for n in range(1001, 1031)]), encoding="utf-8")
+    result = runner.invoke(app, ["import", "invoices", str(path), "--company", "0112038-9"])
+    assert_no_bug(result)
+    assert result.exit_code == 0, result.output
+    assert "30 documents read; 30 new, 0 changed, 0 unchanged" in said(result)
+    assert said(result).count("seller.name") == 1
+    assert f"warning Company {name}, seller.name = " in said(result)
+    assert f"Seller name is {len(name)} characters; it will be cut to 70." in said(result)
+    assert "Fix: use a name of at most 70 characters" in said(result)
+
+
+def test_many_refused_documents_are_listed_first_ones_first_and_the_rest_counted(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(flow, "LISTED", 2)
+    documents = [document(str(n), quantity="kaksi" if n % 2 else "2") for n in range(1001, 1011)]
+    result = import_file(runner, tmp_path / "erp.json", json.dumps(documents))
+    assert_no_bug(result)
+    assert result.exit_code == 3, result.output
+    assert "10 documents read; 5 new, 0 changed, 0 unchanged, 5 problems kept" in said(result)
+    assert "not imported Invoice 1001, lines[1].quantity" in said(result)
+    assert "not imported Invoice 1003, lines[1].quantity" in said(result)
+    assert "Invoice 1005" not in said(result)
+    assert "… and 3 more problems kept documents out: fix the ones above" in said(result)

@@ -187,6 +187,33 @@ def test_seller_comes_from_the_context_when_the_invoice_has_none(
     assert rules(validate_invoice(without, with_company)) == ["seller_business_id"]
 
 
+def test_the_company_is_checked_once_and_told_once_when_the_caller_says_so(
+    invoice: Invoice, context: ValidationContext
+) -> None:
+    """An import tells the company's problems once (`company_problems`), of the company, with
+    the very message and fix each document would otherwise carry."""
+    without = invoice.model_copy(update={"seller": None})
+    company = Seller(name="Tilisilta Demo Oy", business_id="2077474-1", iban="FI21 1234 5600 0786")
+    each = dataclasses.replace(context, seller=company)
+    per_document = [p for p in validate_invoice(without, each) if p.rule.startswith("seller")]
+    assert rules(per_document) == ["seller_business_id", "seller_iban"]
+
+    apart = dataclasses.replace(each, company_told_apart=True)
+    assert validate_invoice(without, apart) == validate_invoice(without, context)[1:]
+    told = apart.company_problems()
+    assert [p.document for p in told] == ["Company Tilisilta Demo Oy"] * 2
+    for once, on_document in zip(told, per_document, strict=True):
+        assert once.model_dump(exclude={"document"}) == on_document.model_dump(exclude={"document"})
+    # A document that names its own seller answers for it, told apart or not.
+    own = the(
+        validate_invoice(with_seller(invoice, business_id="2077474-1"), apart), "seller_business_id"
+    )
+    assert own.document == "Invoice 1001"
+    assert ValidationContext(today=context.today, seller=None).company_problems()[0].rule == (
+        "seller_missing"
+    )
+
+
 def test_seller_iban(invoice: Invoice, context: ValidationContext) -> None:
     bad = with_seller(invoice, iban="FI21 1234 5600 0786")
     problem = the(validate_invoice(bad, context), "seller_iban")

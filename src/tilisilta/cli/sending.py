@@ -70,20 +70,30 @@ def print_import_report(report: ImportReport) -> None:
             escape(
                 f"{report.source}: {report.seen} documents read; {report.new} new, "
                 f"{report.changed} changed, {report.unchanged} unchanged, "
-                f"{len(report.refused)} problems kept documents out"
+                f"{len(report.refused) + report.refused_more} problems kept documents out"
             )
         )
     elif not report.held:
         console.print(escape(f"{report.source}: no documents in the file; nothing was imported."))
     errors = [p for p in report.held if p.severity is Severity.ERROR]
     warnings = [p for p in report.held if p.severity is Severity.WARNING]
-    for label, problems in (
-        ("[red]not imported[/red]", report.refused),
-        ("[yellow]will not be sent until fixed[/yellow]", errors),
-        ("[dim]warning[/dim]", warnings),
+    refused_more = (
+        f"and {report.refused_more:,} more problems kept documents out: fix the ones above and "
+        "import the file again to see the rest."
+    )
+    held_more = (
+        f"and {report.held_more:,} more findings on imported documents, not listed: the errors "
+        "among them stop their documents when sent, each shown in the log as a data issue."
+    )
+    for label, problems, more in (
+        ("[red]not imported[/red]", report.refused, refused_more if report.refused_more else ""),
+        ("[yellow]will not be sent until fixed[/yellow]", errors, ""),
+        ("[dim]warning[/dim]", warnings, held_more if report.held_more else ""),
     ):
         for problem in problems:
             console.print(f"  {label} {escape(str(problem))}", emoji=False)
+        if more:
+            console.print(f"  … {more}", emoji=False)
 
 
 @send_app.command("invoices")

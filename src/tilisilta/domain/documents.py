@@ -196,27 +196,29 @@ class Invoice(Document):
 
     def vat_breakdown(self) -> list[VatSummary]:
         """VAT per rate from the summed line nets, rounded half-up (EN 16931 BR-CO-17)."""
+        return [VatSummary(rate=rate, net=net, vat=vat) for rate, net, vat in self._per_rate()]
+
+    def _per_rate(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        """(rate, net, VAT) per rate, highest rate first: `vat_breakdown` without the models,
+        for the totals, which every check of every invoice needs."""
         nets: dict[Decimal, Decimal] = {}
         for line in self.lines:
             key = Decimal(format(line.vat_rate.normalize(), "f"))  # 10, not 1E+1
             nets[key] = nets.get(key, Decimal(0)) + line.computed_net
-        return [
-            VatSummary(rate=rate, net=net, vat=vat_of(net, rate))
-            for rate, net in sorted(nets.items(), reverse=True)
-        ]
+        return [(rate, net, vat_of(net, rate)) for rate, net in sorted(nets.items(), reverse=True)]
 
     @property
     def net_total(self) -> Decimal:
-        return sum((s.net for s in self.vat_breakdown()), Decimal(0))
+        return sum((net for _, net, _ in self._per_rate()), Decimal(0))
 
     @property
     def vat_total(self) -> Decimal:
-        return sum((s.vat for s in self.vat_breakdown()), Decimal(0))
+        return sum((vat for _, _, vat in self._per_rate()), Decimal(0))
 
     @property
     def gross_total(self) -> Decimal:
         """The total computed per VAT rate (EN 16931), whatever the ERP stated."""
-        return sum((s.net + s.vat for s in self.vat_breakdown()), Decimal(0))
+        return sum((net + vat for _, net, vat in self._per_rate()), Decimal(0))
 
     @property
     def total(self) -> Decimal:

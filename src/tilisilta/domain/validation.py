@@ -8,6 +8,7 @@ problems block sending; warnings are shown and the document still goes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -79,11 +80,28 @@ class Problem(BaseModel):
 
 @dataclasses.dataclass(frozen=True)
 class ValidationContext:
+    """What the rules check a document against. The company's own details (``seller``) are
+    checked once, when the context is built, not again for every document that uses them."""
+
     today: date
     seller: Seller | None = None  # the company, used when the invoice carries no seller
     # number -> gross total of the invoices the hub knows, to check credit notes against
     known_invoices: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
     known_operators: frozenset[str] | None = None  # e-invoice operator ids; None: don't check
+    # True when the caller tells the company's problems once (`company_problems`): a document
+    # without seller details of its own is then not told of them again.
+    company_told_apart: bool = False
+    _company: _SellerCheck = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_company", _seller_check(self.seller))
+
+    def company_problems(self) -> list[Problem]:
+        """What is wrong with the company's own details (``seller``), told once of the company:
+        the same problems, with the same messages and fixes, that `validate_invoice` finds on
+        every document that carries no seller of its own."""
+        label = "The company" if self.seller is None else f"Company {self.seller.name}"
+        return [finding.told_of(label) for finding in self._company.all]
 
 
 def document_label(invoice: Invoice) -> str:
@@ -104,14 +122,54 @@ def validate_invoice(invoice: Invoice, context: ValidationContext) -> list[Probl
 
 
 @dataclasses.dataclass(frozen=True)
+class _Finding:
+    """A problem before it is told of a document (or of the company)."""
+
+    field: str
+    value: object
+    message: str
+    fix: str
+    rule: str
+    severity: Severity = Severity.ERROR
+
+    def told_of(self, document: str) -> Problem:
+        return Problem(
+            document=document,
+            field=self.field,
+            value=_text(self.value),
+            message=self.message,
+            fix=self.fix,
+            severity=self.severity,
+            rule=self.rule,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class _SellerCheck:
+    """The findings on one seller's details: its identifiers and bank (told where the seller
+    rules stand, §6.5) and its name's length (told with the customer's, §6.27)."""
+
+    details: tuple[_Finding, ...]
+    name: tuple[_Finding, ...]
+
+    @property
+    def all(self) -> tuple[_Finding, ...]:
+        return (*self.details, *self.name)
+
+
+@dataclasses.dataclass(frozen=True)
 class _Doc:
     invoice: Invoice
     context: ValidationContext
     label: str
 
     @property
-    def seller(self) -> Seller | None:
-        return self.invoice.seller or self.context.seller
+    def seller_check(self) -> _SellerCheck | None:
+        """The findings on the document's seller; None when they are not the document's to
+        tell (the company's, told once by the caller)."""
+        if self.invoice.seller is not None:
+            return _seller_check(self.invoice.seller)
+        return None if self.context.company_told_apart else self.context._company
 
     @property
     def is_credit_note(self) -> bool:
@@ -126,15 +184,7 @@ class _Doc:
         rule: str,
         severity: Severity = Severity.ERROR,
     ) -> Problem:
-        return Problem(
-            document=self.label,
-            field=field,
-            value=_text(value),
-            message=message,
-            fix=fix,
-            severity=severity,
-            rule=rule,
-        )
+        return _Finding(field, value, message, fix, rule, severity).told_of(self.label)
 
 
 def _text(value: object) -> str | None:
@@ -307,9 +357,20 @@ def _check_dates(doc: _Doc) -> Iterator[Problem]:  # §6.3, §6.4, §6.19
 
 
 def _check_seller(doc: _Doc) -> Iterator[Problem]:  # §6.5, §6.18
-    seller = doc.seller
+    check = doc.seller_check
+    for finding in check.details if check is not None else ():
+        yield finding.told_of(doc.label)
+
+
+@functools.lru_cache(maxsize=64)  # a run checks one company, or an ERP's few sellers, per document
+def _seller_check(seller: Seller | None) -> _SellerCheck:
+    name = () if seller is None else _name_length("seller.name", "Seller", seller.name)
+    return _SellerCheck(details=tuple(_seller_details(seller)), name=tuple(name))
+
+
+def _seller_details(seller: Seller | None) -> Iterator[_Finding]:
     if seller is None:
-        yield doc.problem(
+        yield _Finding(
             "seller",
             None,
             "The document has no seller details and the company's are not set up.",
@@ -319,7 +380,7 @@ def _check_seller(doc: _Doc) -> Iterator[Problem]:  # §6.5, §6.18
         return
     error = business_id_error(seller.business_id)
     if error:
-        yield doc.problem(
+        yield _Finding(
             "seller.business_id",
             seller.business_id,
             _sentence(f"Seller {error}"),
@@ -329,7 +390,7 @@ def _check_seller(doc: _Doc) -> Iterator[Problem]:  # §6.5, §6.18
     elif not _blank(seller.vat_number):
         expected = vat_number_for_business_id(seller.business_id)
         if compact_vat_number(seller.vat_number or "") != expected:
-            yield doc.problem(
+            yield _Finding(
                 "seller.vat_number",
                 seller.vat_number,
                 f"Seller VAT number must be {expected} to match business ID "
@@ -340,7 +401,7 @@ def _check_seller(doc: _Doc) -> Iterator[Problem]:  # §6.5, §6.18
     if not _blank(seller.iban):
         error = iban_error(seller.iban or "")
         if error:
-            yield doc.problem(
+            yield _Finding(
                 "seller.iban",
                 seller.iban,
                 _sentence(f"Seller {error}"),
@@ -350,7 +411,7 @@ def _check_seller(doc: _Doc) -> Iterator[Problem]:  # §6.5, §6.18
     if not _blank(seller.bic):
         error = bic_error(seller.bic or "")
         if error:
-            yield doc.problem(
+            yield _Finding(
                 "seller.bic",
                 seller.bic,
                 _sentence(f"Seller {error}"),
@@ -908,21 +969,26 @@ def _op_key(operator: str) -> str:
 
 
 def _check_name_lengths(doc: _Doc) -> Iterator[Problem]:  # §6.27
+    customer = doc.invoice.customer
+    for finding in _name_length("customer.name", "Customer", customer.name):
+        yield finding.told_of(doc.label)
+    check = doc.seller_check
+    for finding in check.name if check is not None else ():
+        yield finding.told_of(doc.label)
+
+
+def _name_length(field: str, who: str, name: str) -> Iterator[_Finding]:
     low, high = _NAME_LENGTH
-    named: list[tuple[str, str, str]] = [("customer.name", "Customer", doc.invoice.customer.name)]
-    if doc.seller is not None:
-        named.append(("seller.name", "Seller", doc.seller.name))
-    for field, who, name in named:
-        length = len(name.strip())
-        if length == 0 or low <= length <= high:
-            continue
-        if length > high:
-            message = f"{who} name is {length} characters; it will be cut to {high}."
-            fix = f"use a name of at most {high} characters (e.g. without the department)."
-        else:
-            message = f"{who} name {name!r} is {length} character; at least {low} are needed."
-            fix = "use the full name."
-        yield doc.problem(field, name, message, fix, "name_length", Severity.WARNING)
+    length = len(name.strip())
+    if length == 0 or low <= length <= high:
+        return
+    if length > high:
+        message = f"{who} name is {length} characters; it will be cut to {high}."
+        fix = f"use a name of at most {high} characters (e.g. without the department)."
+    else:
+        message = f"{who} name {name!r} is {length} character; at least {low} are needed."
+        fix = "use the full name."
+    yield _Finding(field, name, message, fix, "name_length", Severity.WARNING)
 
 
 _CHECKS: tuple[Callable[[_Doc], Iterator[Problem]], ...] = (

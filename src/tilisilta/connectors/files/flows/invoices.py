@@ -5,11 +5,15 @@ concerns it whole (nothing is written when it is not UTF-8, not JSON, or its CSV
 wrong), then document by document; every 500 documents are looked up by number (id, version and
 content hash only, through the unique index), checked and written in one transaction. A document
 whose content is stored already costs its reading and that lookup: it is not checked against the
-rules again, and not written. A credit note's original is read by number.
+rules again, and not written. A credit note's original is read by number. The report counts
+what was imported and lists what a person must look at, the first 1,000 problems of each kind:
+what an import holds does not grow with the file.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,19 +51,26 @@ if TYPE_CHECKING:  # the connector seam's modules (HTTP, ledger) are not needed 
     from tilisilta.connectors.base import Progress
 
 BATCH = 500  # documents looked up, checked and written in one transaction
+LISTED = 1000  # problems a report lists of each kind (refused, held); the rest are counted
 
 
 @dataclass
 class ImportReport:
+    """What an import did. The documents are counted, not listed, so an import's memory does
+    not grow with the file; the ones a person must look at are listed with why, in file order,
+    the first `LISTED` of each kind, and the rest counted (``refused_more``, ``held_more``).
+    A problem with the company's own details is listed once, of the company, not of each
+    document it concerns."""
+
     source: str
     seen: int = 0
-    # Counted, not listed: an import's memory does not grow with the file. The documents a
-    # person must look at are listed, with why (refused, held).
     new: int = 0
     changed: int = 0
     unchanged: int = 0
     refused: list[Problem] = field(default_factory=list)  # could not be read: not stored
     held: list[Problem] = field(default_factory=list)  # rule findings on stored documents
+    refused_more: int = 0  # refused beyond those listed
+    held_more: int = 0  # findings beyond those listed
 
 
 def import_invoices(
@@ -102,6 +113,37 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+class _FirstFew:
+    """The first `LISTED` problems by their place, and how many were added in all."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._kept: list[tuple[int, int, Problem]] = []  # places negated: the furthest on top
+
+    def add(self, problem: Problem, place: int | None = None) -> None:
+        """Keep ``problem`` if it is among the first; ``place`` in the file, else as added."""
+        self.count += 1
+        item = (-(self.count if place is None else place), -self.count, problem)
+        if len(self._kept) < LISTED:
+            heapq.heappush(self._kept, item)
+        elif item > self._kept[0]:
+            heapq.heapreplace(self._kept, item)
+
+    def listed(self) -> list[Problem]:
+        return [problem for _, _, problem in sorted(self._kept, reverse=True)]
+
+
+def _listed(*parts: list[Problem] | _FirstFew) -> tuple[list[Problem], int]:
+    """The first `LISTED` of these problems, in order, and how many more there are."""
+    listed: list[Problem] = []
+    total = 0
+    for part in parts:
+        problems = part if isinstance(part, list) else part.listed()
+        total += len(problems) if isinstance(part, list) else part.count
+        listed += problems[: LISTED - len(listed)]
+    return listed, total - len(listed)
+
+
 class _Run:
     """One import: the documents so far, what they gave, and the credit notes that wait for an
     original further on in the file."""
@@ -110,17 +152,21 @@ class _Run:
         self, store: Store, company_id: int, seller: Seller | None, clock: Clock, file: InvoiceFile
     ) -> None:
         self.store, self.company_id, self.file = store, company_id, file
-        self.seller, self.today, self.now = seller, today(clock), clock.now()
+        self.now = clock.now()
+        # The company's details are checked once, here, and told once, of the company.
+        self.context = ValidationContext(today=today(clock), seller=seller, company_told_apart=True)
         self.report = ImportReport(source=file.source)
-        self.read_problems: list[tuple[int, list[Problem]]] = []  # (place in the file, problems)
-        self.not_computable: list[Problem] = []
-        self.findings: list[Problem] = []
+        self.read_errors, self.read_warnings = _FirstFew(), _FirstFew()  # by place in the file
+        self.not_computable = _FirstFew()
+        self.findings = _FirstFew()
+        self.company_seller = False  # whether a document checked has the company as its seller
         self.waiting: list[Invoice] = []  # credit notes whose original comes later in the file
 
     def read(self, batch: list[ReadDocument]) -> None:
         for document in batch:
-            if document.problems:
-                self.read_problems.append((document.order, document.problems))
+            for problem in document.problems:
+                error = problem.severity is Severity.ERROR
+                (self.read_errors if error else self.read_warnings).add(problem, document.order)
         self._store([d.invoice for d in batch if d.invoice is not None], may_wait=True)
 
     def finish(self, source: str) -> ImportReport:
@@ -128,11 +174,13 @@ class _Run:
             self._store(batch, may_wait=False)
         report = self.report
         report.source, report.seen = source, self.file.seen
-        read = [p for _, found in sorted(self.read_problems, key=lambda r: r[0]) for p in found]
-        problems = [*self.file.problems, *read]
-        report.refused = [p for p in problems if p.severity is Severity.ERROR]
-        report.refused += self.not_computable
-        report.held = [p for p in problems if p.severity is Severity.WARNING] + self.findings
+        errors = [p for p in self.file.problems if p.severity is Severity.ERROR]
+        warnings = [p for p in self.file.problems if p.severity is Severity.WARNING]
+        company = self.context.company_problems() if self.company_seller else []
+        report.refused, report.refused_more = _listed(errors, self.read_errors, self.not_computable)
+        report.held, report.held_more = _listed(
+            warnings, self.read_warnings, company, self.findings
+        )
         return report
 
     def _store(self, invoices: list[Invoice], *, may_wait: bool) -> None:
@@ -190,7 +238,7 @@ class _Run:
         """The invoices to store, their findings reported. A credit note whose original is
         neither stored nor in this batch but named in the file (so further on, or refused)
         waits until the end of the file, and is checked then."""
-        context = ValidationContext(today=self.today, seller=self.seller, known_invoices=totals)
+        context = dataclasses.replace(self.context, known_invoices=totals)
         checked: list[Invoice] = []
         for invoice in invoices:
             credited = _credited(invoice)
@@ -200,9 +248,11 @@ class _Run:
             try:
                 findings = validate_invoice(invoice, context)
             except ArithmeticError as exc:
-                self.not_computable.append(_not_computable(invoice, exc))
+                self.not_computable.add(_not_computable(invoice, exc))
                 continue
-            self.findings.extend(findings)
+            for finding in findings:
+                self.findings.add(finding)
+            self.company_seller = self.company_seller or invoice.seller is None
             checked.append(invoice)
         return checked
 

@@ -20,6 +20,7 @@ import functools
 import io
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -466,8 +467,14 @@ _FEW_LINES = 1000
 
 def _small_line(line: InvoiceLine) -> bool:
     """Quantity, price, discount and rate all below a million: the line's net is below 10^17
-    and its VAT below 10^21, so no rounding to the cent can fail."""
-    return all(getattr(line, name).adjusted() < 6 for name in _LINE_NUMBERS)
+    and its VAT below 10^21, so no rounding to the cent can fail. (The `_LINE_NUMBERS`, named
+    one by one: this runs for every line of every file.)"""
+    return (
+        line.quantity.adjusted() < 6
+        and line.unit_price.adjusted() < 6
+        and line.discount_percent.adjusted() < 6
+        and line.vat_rate.adjusted() < 6
+    )
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -1017,12 +1024,14 @@ class _CsvFile(InvoiceFile):
             reader = csv.reader(lines, delimiter=delimiter)
             header: list[str] | None = None
             numbers = _RowNumbers()
+            at = _ABSENT
             try:
                 for _line, cells in _numbered_rows(reader):
                     if header is None:
                         header = [cell.strip().lower() for cell in cells]
+                        at = _column(header, "invoice_number")
                     else:
-                        numbers.add(_cell(header, cells, "invoice_number"))
+                        numbers.add(_cell(cells, at))
             except csv.Error as exc:
                 for _rest in stream:  # text further on that is not UTF-8 is said first
                     pass
@@ -1060,10 +1069,11 @@ class _CsvFile(InvoiceFile):
         """The rows grouped into invoices, each handed on at the first row of another number,
         or at the end of the file when its rows are not all together."""
         header = self._header
+        at_number, at_kind = _column(header, "invoice_number"), _column(header, "kind")
         groups: dict[str, _Group] = {}
         last = ""
         for line_number, cells in self._rows():
-            number = _cell(header, cells, "invoice_number")
+            number = _cell(cells, at_number)
             if not number:
                 self.seen += 1
                 yield ReadDocument(line_number, None, [_numberless_row(line_number, self.source)])
@@ -1075,7 +1085,7 @@ class _CsvFile(InvoiceFile):
             group = groups.get(number)
             if group is None:
                 self.seen += 1
-                kind = _cell(header, cells, "kind")
+                kind = _cell(cells, at_kind)
                 group = groups[number] = _Group(number, line_number, _label(number, kind))
             if len(cells) != len(header):
                 group.problems.append(
@@ -1166,9 +1176,16 @@ def _numbered_rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
 
 
-def _cell(header: list[str], cells: list[str], column: str) -> str:
-    """One cell by column name; "" when the column or the cell is absent."""
-    index = header.index(column) if column in header else len(cells)
+_ABSENT = sys.maxsize  # the place of a column the header does not have: past any row's cells
+
+
+def _column(header: list[str], column: str) -> int:
+    """Where a column stands, found once for all the rows of a file."""
+    return header.index(column) if column in header else _ABSENT
+
+
+def _cell(cells: list[str], index: int) -> str:
+    """One cell by its column's place; "" when the column or the cell is absent."""
     return cells[index].strip() if index < len(cells) else ""
 
 
