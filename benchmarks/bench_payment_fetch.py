@@ -37,7 +37,6 @@ from tilisilta.connectors.registry import open_context
 from tilisilta.crypto import SecretBox
 from tilisilta.domain.documents import Invoice
 from tilisilta.http.jsonwire import encode_json
-from tilisilta.ledger.payments_in import PAID, PARTLY_PAID
 from tilisilta.sandbox.common.transport import SyncASGITransport
 from tilisilta.sandbox.procountor import ProcountorSandbox
 from tilisilta.sandbox.procountor import invoices as sandbox_invoices
@@ -232,13 +231,11 @@ def run(
                 "rate_limit_seconds": (clock.now() - clock_before).total_seconds(),
                 "event_calls": event_calls(sandbox) - calls_before,
                 "all_requests": len(sandbox.request_log) - requests_before,
-                "invoices_read": len(report.lines),
+                "invoices_read": report.read,
                 "new_payments": report.new_payments,
                 "new_amount": report.new_amount,
-                "now_paid": sum(
-                    1 for line in report.lines if line.status == PAID and line.status_before != PAID
-                ),
-                "partly_paid": report.count(PARTLY_PAID),
+                "now_paid": report.now_paid,
+                "partly_paid": report.partly_paid,
                 "skipped_non_positive": report.skipped_non_positive,
                 "aborted": report.aborted,
             }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from contextlib import nullcontext
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from tests.factories import credit_note, invoice
 from tests.hub import Netvisor, TestHub
 from tilisilta.clock import ManualClock
+from tilisilta.connectors.netvisor.flows import payments as payments_flow
 from tilisilta.connectors.netvisor.flows.connection import open_client
 from tilisilta.connectors.netvisor.flows.invoices import send_invoices
 from tilisilta.connectors.netvisor.flows.payments import fetch_payments
@@ -172,6 +174,44 @@ def test_payments_make_an_invoice_paid_and_negative_ones_are_left(
     assert report.calls == 1
     again = nv.run("nv", fetch_payments)
     assert again.new_payments == 0
+
+
+def test_a_scheduled_fetch_reads_the_unpaid_invoices_a_batch_at_a_time(
+    nv: TestHub,
+    netvisor: Netvisor,
+    tmp_path: Path,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Five unpaid invoices read two at a time from the store, all matched against one read of
+    the period, which begins at the earliest of their dates; the report counts the five and
+    lists the two that moved. Asking for one invoice by number does not move the period on."""
+    monkeypatch.setattr(payments_flow, "BATCH", 2)
+    documents = [coded(str(1001 + n)) for n in range(5)]
+    documents[3]["invoice_date"] = "2026-05-02"
+    nv.import_invoices(documents, tmp_path)
+    assert {line.state for line in send(nv).lines} == {"sent"}
+    bid = netvisor.credentials["organisation_id"]
+    netvisor.sandbox.add_bank_payment(
+        bid, Decimal("364.77"), date(2026, 5, 3), invoice_number="1004"
+    )
+    named = nv.run("nv", fetch_payments, numbers=["1001"])
+    assert named.read == 1 and [line.invoice for line in named.lines] == ["1001"]
+    clock.advance(60 * 86400)
+    netvisor.sandbox.add_bank_payment(
+        bid, Decimal("100.00"), date(2026, 6, 11), invoice_number="1002"
+    )
+
+    report = nv.run("nv", fetch_payments)
+
+    assert report.calls == 1 and report.read == 5
+    assert [(line.invoice, line.status) for line in report.lines] == [
+        ("1002", "PARTLY_PAID"),
+        ("1004", "PAID"),
+    ]
+    assert (report.now_paid, report.partly_paid, report.new_payments) == (1, 1, 2)
+    assert report.new_amount == Decimal("464.77")
+    assert nv.run("nv", fetch_payments).read == 4  # the paid one is not asked about again
 
 
 def _count_overlaps(netvisor: Netvisor) -> list[str]:

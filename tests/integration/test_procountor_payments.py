@@ -227,7 +227,9 @@ def test_running_twice_records_each_payment_once(hub: TestHub, tmp_path: Path) -
 
     assert first.new_payments == 2
     assert again.new_payments == 0 and by_number.new_payments == 0
-    assert [line.paid for line in again.lines] == [Decimal("100.00"), Decimal("30.00")]
+    # Named invoices are all listed; a scheduled run read both and lists none: nothing moved.
+    assert [line.paid for line in by_number.lines] == [Decimal("100.00"), Decimal("30.00")]
+    assert again.read == 2 and again.lines == [] and again.partly_paid == 2
     with hub.store.session() as session:
         logged = session.scalars(select(Exchange).where(Exchange.operation == FETCH_PAYMENT)).all()
         kinds = Counter(session.scalars(select(Document.kind)))
@@ -257,7 +259,9 @@ def test_partial_payments_add_up_and_a_paid_invoice_is_not_read_again(
 
     report = fetch(hub)
 
-    [line, _other] = report.lines
+    # A scheduled run lists the invoices that moved; the other one was read and counted.
+    [line] = report.lines
+    assert report.read == 2 and report.now_paid == 1 and report.partly_paid == 0
     assert (line.paid, line.total, line.status) == (TOTAL, TOTAL, "PAID")
     assert statuses(hub)["1001"] == "PAID"
     # Undone in Procountor after the hub saw it paid: a person's business, as the ERP has
@@ -382,7 +386,8 @@ def test_a_thousand_invoices_take_five_bulk_reads(hub: TestHub) -> None:
 
     assert event_calls(hub.procountor) - before == report.calls == 5  # not 1,000
     assert report.new_payments == 334 + 67
-    assert report.count("PAID") == 334 and report.count("PARTLY_PAID") == 67
+    assert report.now_paid == 334 and report.partly_paid == 67 and report.read == 1000
+    assert len(report.lines) == 334 + 67  # the 599 unpaid ones are counted, not listed
     second = fetch(hub)
     assert second.new_payments == 0 and second.calls == 4  # 666 left to read
 

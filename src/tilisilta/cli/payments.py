@@ -84,8 +84,7 @@ def print_fetch_report(report: PaymentFetchReport, *, selected: bool) -> None:
         else ""
     )
     console.print(
-        f"Summary: {len(report.lines)} invoice(s) read in {report.calls} call(s), "
+        f"Summary: {report.read} invoice(s) read in {report.calls} call(s), "
         f"{report.new_payments} new payments ({report.new_amount:.2f}), "
-        f"{sum(1 for line in report.lines if line.status == PAID and line.status_before != PAID)}"
-        f" now paid, {report.count(PARTLY_PAID)} partly paid{skipped}."
+        f"{report.now_paid} now paid, {report.partly_paid} partly paid{skipped}."
     )

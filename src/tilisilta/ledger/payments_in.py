@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,16 @@ class PaymentLine:
 
 @dataclass
 class PaymentFetchReport:
+    """What a fetch did. The invoices read are counted; listed are the ones a person wants to
+    see: every invoice named, or, in a run over all unpaid invoices, those that got money or
+    changed status (so a scheduled run over 100,000 unpaid invoices holds the few that moved)."""
+
     lines: list[PaymentLine] = field(default_factory=list)
+    read: int = 0  # invoices whose payments were read
+    new_payments: int = 0
+    new_amount: Decimal = Decimal(0)
+    now_paid: int = 0  # paid by this fetch
+    partly_paid: int = 0  # of those read, partly paid after this fetch
     unknown_numbers: list[str] = field(default_factory=list)  # no such invoice in the hub
     not_sent: list[str] = field(default_factory=list)  # not sent over this connection
     already_paid: list[str] = field(default_factory=list)  # asked for by number, paid already
@@ -57,15 +66,21 @@ class PaymentFetchReport:
     aborted: str | None = None
 
     @property
-    def new_payments(self) -> int:
-        return sum(line.new_payments for line in self.lines)
+    def status_changed(self) -> int:
+        """Invoices whose status this fetch changed (unpaid to partly paid, or to paid)."""
+        return sum(1 for line in self.lines if line.status != line.status_before)
 
-    @property
-    def new_amount(self) -> Decimal:
-        return sum((line.new_amount for line in self.lines), Decimal(0))
-
-    def count(self, status: str) -> int:
-        return sum(1 for line in self.lines if line.status == status)
+    def add(self, lines: Sequence[PaymentLine], *, list_all: bool) -> None:
+        """Count a recorded chunk's invoices; list them all (``list_all``: they were named),
+        or only those with new payments or a new status."""
+        for line in lines:
+            self.read += 1
+            self.new_payments += line.new_payments
+            self.new_amount += line.new_amount
+            self.now_paid += line.status == PAID and line.status_before != PAID
+            self.partly_paid += line.status == PARTLY_PAID
+            if list_all or line.new_payments or line.status != line.status_before:
+                self.lines.append(line)
 
 
 @dataclass
@@ -149,6 +164,23 @@ def candidate_batches(
             chosen = _chosen(session, connection_id, send_operation, rows, report)
         if chosen:
             yield chosen
+
+
+def earliest_unpaid(session: Session, company_id: int, connection_id: int) -> date | None:
+    """The earliest invoice date of the invoices sent over the connection and not yet paid,
+    read by the database: where a first fetch of a period must begin."""
+    earliest = session.scalar(
+        select(func.min(Document.payload["invoice_date"].as_string()))
+        .join(Binding, Binding.local_id == Document.id)
+        .where(
+            Binding.connection_id == connection_id,
+            Binding.local_kind == INVOICE,
+            Document.company_id == company_id,
+            Document.kind == INVOICE,
+            or_(Binding.remote_status.is_(None), Binding.remote_status != PAID),
+        )
+    )
+    return date.fromisoformat(earliest) if earliest else None
 
 
 def _chosen(

@@ -1,7 +1,9 @@
 """Netvisor flow: the payments of sent sales invoices (seed 004's "Fetch Sales Invoices Status").
 
-One read of Netvisor's sales payment list covers a period (since the last fetch, a week of
-overlap, or the dates given); "update status" for named invoices reads each one's payments.
+One read of Netvisor's sales payment list covers a period (since the last fetch with a week of
+overlap, the dates given, or, the first time, the earliest unpaid invoice's date), matched by
+invoice number against the unpaid invoices a batch at a time; "update status" for named invoices
+reads each one's payments and leaves the period where it was.
 Negative payments (refunds, corrections) are never recorded, as the ERP add-on did not either.
 """
 
@@ -22,7 +24,9 @@ from tilisilta.ledger.payments_in import (
     PaymentFetchReport,
     Received,
     Recorder,
+    candidate_batches,
     candidates,
+    earliest_unpaid,
 )
 from tilisilta.store import connection_state
 
@@ -30,6 +34,7 @@ FETCH_PAYMENT = "netvisor.fetch_payment"
 LAST_FETCH = "payments.last_fetch"  # the day of the last fetch (seed: "Last ... Fetch Date")
 LAST_COUNT = "payments.last_count"  # invoices whose status changed then (seed's counter)
 OVERLAP = timedelta(days=7)  # payments booked late, with an earlier date, are still read
+BATCH = 500  # unpaid invoices read from the store and recorded at a time
 
 
 def fetch_payments(
@@ -40,51 +45,88 @@ def fetch_payments(
     end: date | None = None,
 ) -> PaymentFetchReport:
     """Record the new positive payments of the named invoices, or of every sent invoice not
-    yet paid, and mark those whose payments reach the sent total as paid."""
+    yet paid, and mark those whose payments reach the sent total as paid. The unpaid invoices
+    come from the store `BATCH` at a time, each batch recorded in a transaction of its own, so
+    a run holds the period's payments and one batch of invoices, not every unpaid invoice."""
     report = PaymentFetchReport()
-    store, connection_id = context.store, context.connection_id
+    store, company_id, connection_id = context.store, context.company_id, context.connection_id
+    if numbers:
+        return _fetch_named(context, numbers, report)
     with store.session() as session:
-        chosen = candidates(
-            session, context.company_id, connection_id, SEND_INVOICE, numbers, report
-        )
         last = connection_state.get(session, connection_id, LAST_FETCH)
-    if not chosen:
+        first = earliest_unpaid(session, company_id, connection_id)
+    if first is None:
         return report
-    first = min(date.fromisoformat(str(c.document.payload["invoice_date"])) for c in chosen)
     since = begin or (date.fromisoformat(str(last)) - OVERLAP if last else first)
     until = end or today(context.clock)
     client, _options = open_client(context)
     try:
-        if numbers:
-            rows = [
-                row for c in chosen for row in client.sales_payments(invoice_number=c.document.ref)
-            ]
-            report.calls = len(chosen)
-        else:
-            rows = client.sales_payments(begin=since, end=until)
-            report.calls = 1
+        rows = client.sales_payments(begin=since, end=until)
+        report.calls = 1
     except RemoteError as exc:
         report.aborted = describe_failure(exc, "give the sales payments")
         return report
     finally:
         client.close()
-    by_ref = {c.document.ref: c for c in chosen}
-    taken: dict[str, list[Received]] = {}
+    by_number: dict[str, list[SalesPaymentRow]] = {}
     for row in rows:
-        candidate = by_ref.get(row.invoice_number or "")
-        if candidate is None:
-            continue  # another invoice's money (not sent by the hub, or paid already)
-        received = _received(row, candidate, connection_id, report)
-        if received is not None:
-            taken.setdefault(candidate.external_id, []).append(received)
+        by_number.setdefault(row.invoice_number or "", []).append(row)
+    del rows
+    batches = candidate_batches(
+        store, company_id, connection_id, SEND_INVOICE, None, report, size=BATCH
+    )
+    for batch in batches:
+        _record(context, batch, by_number, report, list_all=False)
     now = context.clock.now()
-    recorder = Recorder(store, context.company_id, connection_id, FETCH_PAYMENT)
-    report.lines = recorder.record(now, chosen, taken)
     with store.session() as session:
         connection_state.put(session, connection_id, LAST_FETCH, until.isoformat(), now)
-        changed = sum(1 for line in report.lines if line.status != line.status_before)
-        connection_state.put(session, connection_id, LAST_COUNT, changed, now)
+        connection_state.put(session, connection_id, LAST_COUNT, report.status_changed, now)
     return report
+
+
+def _fetch_named(
+    context: FlowContext, numbers: list[str], report: PaymentFetchReport
+) -> PaymentFetchReport:
+    """ "Update status" for the named invoices: each one's payments, read by its number."""
+    with context.store.session() as session:
+        chosen = candidates(
+            session, context.company_id, context.connection_id, SEND_INVOICE, numbers, report
+        )
+    if not chosen:
+        return report
+    client, _options = open_client(context)
+    by_number: dict[str, list[SalesPaymentRow]] = {}
+    try:
+        for candidate in chosen:
+            number = candidate.document.ref
+            by_number[number] = client.sales_payments(invoice_number=number)
+            report.calls += 1
+    except RemoteError as exc:
+        report.aborted = describe_failure(exc, "give the sales payments")
+        return report
+    finally:
+        client.close()
+    _record(context, chosen, by_number, report, list_all=True)
+    return report
+
+
+def _record(
+    context: FlowContext,
+    chosen: list[Candidate],
+    by_number: dict[str, list[SalesPaymentRow]],
+    report: PaymentFetchReport,
+    *,
+    list_all: bool,
+) -> None:
+    """Record the payments read for these invoices in one transaction."""
+    taken: dict[str, list[Received]] = {}
+    for candidate in chosen:
+        for row in by_number.get(candidate.document.ref, ()):
+            received = _received(row, candidate, context.connection_id, report)
+            if received is not None:
+                taken.setdefault(candidate.external_id, []).append(received)
+    recorder = Recorder(context.store, context.company_id, context.connection_id, FETCH_PAYMENT)
+    report.add(recorder.record(context.clock.now(), chosen, taken), list_all=list_all)
 
 
 def _received(

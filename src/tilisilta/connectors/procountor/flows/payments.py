@@ -70,7 +70,8 @@ def fetch_payments(context: FlowContext, *, numbers: list[str] | None = None) ->
             except RemoteError as exc:
                 report.aborted = describe_failure(exc, "give the payment events")
                 break
-            report.lines += _record_chunk(recorder, clock.now(), chunk, events, journals, report)
+            lines = _record_chunk(recorder, clock.now(), chunk, events, journals, report)
+            report.add(lines, list_all=bool(numbers))
     finally:
         report.calls = reader.calls
         client.close()
