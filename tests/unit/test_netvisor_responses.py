@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,10 +17,12 @@ from tilisilta.connectors.netvisor.client.auth import Credentials
 from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
     NetvisorRefused,
+    NotXml,
     body,
     descend,
     node,
     parse,
+    parse_list,
     rows,
     text,
     tree,
@@ -120,6 +123,34 @@ def test_refusals_name_their_code(served: dict[str, str]) -> None:
     with pytest.raises(NetvisorAuthFailed) as auth:
         netvisor.customers_by_code(["AA"])
     assert auth.value.text == "Integraatiokumppania ei löydy, katso dokumentaatio"
+
+
+LISTS = [
+    ("SalesPaymentList.xml", ("SalesPaymentList", "SalesPayment")),
+    ("PurchaseInvoiceList.xml", ("PurchaseInvoiceList", "PurchaseInvoice")),
+    ("SalesInvoiceList.xml", ("SalesInvoiceList", "SalesInvoice")),
+    ("CustomerList.xml", ("Customerlist", "Customer")),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), LISTS)
+def test_a_list_read_as_it_streams_is_the_list_read_whole(name: str, path: tuple[str, str]) -> None:
+    content = (RESPONSES / name).read_bytes()
+    whole = [ET.tostring(row.element) for row in rows(parse(content), *path)]
+    assert whole
+    assert parse_list(content, path, lambda row: ET.tostring(row.element)) == whole
+
+
+def test_a_list_answered_failed_or_not_xml_is_refused_as_a_whole_answer_is(
+    served: dict[str, str],
+) -> None:
+    served["salespaymentlist.nv"] = "AuthenticationFailed.xml"
+    with pytest.raises(NetvisorAuthFailed):
+        client(served).sales_payments()
+    path = ("PurchaseInvoiceList", "PurchaseInvoice")
+    cut = (RESPONSES / "PurchaseInvoiceList.xml").read_bytes()[:-40]
+    with pytest.raises(NotXml, match="not XML"):
+        parse_list(cut, path, lambda row: row.get("NetvisorKey"))
 
 
 def test_each_request_is_signed_over_the_url_as_sent(served: dict[str, str]) -> None:

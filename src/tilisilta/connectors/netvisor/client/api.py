@@ -23,6 +23,7 @@ from tilisilta.connectors.netvisor.client.wire import (
     NetvisorRefused,
     NotXml,
     Row,
+    T,
     body,
     child,
     date_of,
@@ -30,6 +31,7 @@ from tilisilta.connectors.netvisor.client.wire import (
     descend,
     node,
     parse,
+    parse_list,
     rows,
     text,
     tree,
@@ -102,10 +104,20 @@ class NetvisorClient:
     # -- transport ------------------------------------------------------------------------
     def get(self, resource: str, params: dict[str, str] | None = None) -> Element:
         """A read: retried on Netvisor's transient failures, which change nothing."""
+        return self._read(resource, params, parse)
+
+    def get_list(
+        self, resource: str, params: dict[str, str], path: Sequence[str], take: Callable[[Row], T]
+    ) -> list[T]:
+        """A read of a list, what ``take`` makes of each row, the rows dropped as they are
+        read (:func:`parse_list`); retried as :meth:`get` is."""
+        return self._read(resource, params, lambda content: parse_list(content, path, take))
+
+    def _read(self, resource: str, params: dict[str, str] | None, read: Callable[[bytes], T]) -> T:
         for attempt in range(1, READ_TRIES + 1):
             response = self.http.send("GET", f"/{resource}", repeatable=True, params=params)
             try:
-                return self._answer(resource, response)
+                return read(self._content(resource, response))
             except NetvisorRefused as exc:
                 if exc.code not in TRANSIENT_CODES or attempt == READ_TRIES:
                     raise
@@ -126,7 +138,7 @@ class NetvisorClient:
             headers={"Content-Type": "text/xml; charset=utf-8"} if content else None,
         )
         try:
-            return self._answer(resource, response)
+            return parse(self._content(resource, response))
         except NetvisorRefused as exc:
             if exc.code in TRANSIENT_CODES:
                 raise AmbiguousOutcome(f"POST {resource}: Netvisor answered {exc.message}") from exc
@@ -135,12 +147,12 @@ class NetvisorClient:
             raise AmbiguousOutcome(f"POST {resource}: {exc}") from None
 
     @staticmethod
-    def _answer(resource: str, response: httpx.Response) -> Element:
+    def _content(resource: str, response: httpx.Response) -> bytes:
         if response.status_code == 404:
             raise NetvisorRefused("NOT_FOUND", f"Netvisor has no resource {resource}")
         if response.status_code >= 500:
             raise NotXml(f"server error {response.status_code}")
-        return parse(response.content)
+        return response.content
 
     # -- sales invoices -------------------------------------------------------------------
     def sales_invoices(
@@ -241,8 +253,8 @@ class NetvisorClient:
             params["enddate"] = end.isoformat()
         if invoice_number:
             params["invoicenumber"] = invoice_number
-        root = self.get("salespaymentlist.nv", params)
-        return [_payment_row(r) for r in rows(root, "SalesPaymentList", "SalesPayment")]
+        path = ("SalesPaymentList", "SalesPayment")
+        return self.get_list("salespaymentlist.nv", params, path, _payment_row)
 
     # -- purchase invoices ----------------------------------------------------------------
     def purchase_invoice_keys(
@@ -253,8 +265,8 @@ class NetvisorClient:
         params = {"begininvoicedate": begin.isoformat(), "endinvoicedate": end.isoformat()}
         if approval:
             params["invoicestatus"] = approval
-        root = self.get("purchaseinvoicelist.nv", params)
-        keys = [r.get("NetvisorKey") for r in rows(root, "PurchaseInvoiceList", "PurchaseInvoice")]
+        path = ("PurchaseInvoiceList", "PurchaseInvoice")
+        keys = self.get_list("purchaseinvoicelist.nv", params, path, lambda r: r.get("NetvisorKey"))
         return [k for k in keys if k]
 
     def purchase_invoices(self, keys: Sequence[str], *, attachments: bool) -> list[Element]:

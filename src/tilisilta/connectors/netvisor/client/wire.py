@@ -8,12 +8,13 @@ or dot decimals and ANSI or Finnish dates. A failure is ``FAILED`` then ``CODE :
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -21,6 +22,7 @@ from defusedxml.common import DefusedXmlException
 from tilisilta.http.errors import ApiError, AuthenticationFailed
 
 Element = ET.Element
+T = TypeVar("T")
 
 
 # -- building requests ------------------------------------------------------------------------
@@ -91,10 +93,45 @@ def parse(content: bytes) -> Element:
     try:
         root: Element = SafeET.fromstring(content)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        raise NotXml(f"Netvisor's answer is not XML ({exc}): {content[:80]!r}") from None
-    status = child(root, "ResponseStatus")
-    if status is None:  # some answers come without one (reference §8.1): read the content
-        return root
+        raise _not_xml(exc, content) from None
+    _check(child(root, "ResponseStatus"), content)  # some answers come without one (§8.1)
+    return root
+
+
+def parse_list(content: bytes, path: Sequence[str], take: Callable[[Row], T]) -> list[T]:
+    """What ``take`` makes of each row of a list answer (``path`` below the root, the last
+    name the row element), read as the XML streams past and each row dropped once taken: a
+    period's list of thousands of rows costs its bytes and what is taken, not a tree of them.
+    A FAILED answer raises as :func:`parse` does."""
+    wanted = [name.lower() for name in path]
+    taken: list[T] = []
+    open_elements: list[Element] = []  # from the root down to the element being read
+    try:
+        for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
+            if event == "start":
+                open_elements.append(element)
+                continue
+            open_elements.pop()
+            depth = len(open_elements)
+            if depth == 1 and element.tag.lower() == "responsestatus":
+                _check(element, content)
+            elif (
+                depth == len(wanted)
+                and [e.tag.lower() for e in open_elements[1:]] + [element.tag.lower()] == wanted
+            ):
+                taken.append(take(Row(element)))
+                open_elements[-1].remove(element)
+    except (ET.ParseError, DefusedXmlException, ValueError) as exc:
+        raise _not_xml(exc, content) from None
+    return taken
+
+
+def _not_xml(error: Exception, content: bytes) -> NotXml:
+    return NotXml(f"Netvisor's answer is not XML ({error}): {content[:80]!r}")
+
+
+def _check(status: Element | None, content: bytes) -> None:
+    """Raise the refusal a FAILED ``ResponseStatus`` tells of."""
     values = [(s.text or "").strip() for s in children(status, "Status")]
     if values and values[0].upper() == "FAILED":
         detail = values[1] if len(values) > 1 else ""
@@ -102,7 +139,6 @@ def parse(content: bytes) -> Element:
         code = code.strip() or "FAILED"
         error = NetvisorAuthFailed if code == "AUTHENTICATION_FAILED" else NetvisorRefused
         raise error(code, text.strip(), content.decode("utf-8", errors="replace"))
-    return root
 
 
 def children(element: Element | None, name: str) -> list[Element]:
