@@ -7,10 +7,12 @@ import base64
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from tests.hub import TestHub, open_netvisor
 from tilisilta.clock import ManualClock
+from tilisilta.connectors import base
 from tilisilta.connectors.netvisor.client.api import FILES_PAGE
 from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.crypto import SecretBox
@@ -44,7 +46,11 @@ class FailingAt(httpx.BaseTransport):
 
 
 def test_a_fetch_cut_short_keeps_the_pages_it_stored(
-    store: Store, box: SecretBox, clock: ManualClock, settings: Settings
+    store: Store,
+    box: SecretBox,
+    clock: ManualClock,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     netvisor = open_netvisor(clock)
     business_id = netvisor.credentials["organisation_id"]
@@ -56,6 +62,7 @@ def test_a_fetch_cut_short_keeps_the_pages_it_stored(
         }  # fmt: skip
         netvisor.sandbox.add_purchase_invoice(business_id, data)
     held = len(netvisor.company.purchase_invoices)
+    monkeypatch.setattr(base, "LISTED", 20)  # what a report keeps of each kind, the rest counted
     hub = TestHub(store, box, clock, settings).connect_netvisor(
         netvisor, purchases_since="2026-01-01", purchases_in_factual_verification_only=False
     )
@@ -68,3 +75,6 @@ def test_a_fetch_cut_short_keeps_the_pages_it_stored(
     assert again.aborted is None
     assert stored(store) == held
     assert len(again.new) == held - FILES_PAGE and again.unchanged == FILES_PAGE
+    kept = list(again.new)
+    assert len(set(kept)) == 20 and all(": V-" in label for label in kept)
+    assert again.new.more == held - FILES_PAGE - 20

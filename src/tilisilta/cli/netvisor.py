@@ -63,10 +63,11 @@ def purchases(
     if report.aborted:
         console.print(f"[red]Stopped:[/red] {report.aborted}")
         raise typer.Exit(COULD_NOT_RUN)
-    for label in report.new:
-        console.print(f"  new: {escape(label)}")
-    for label in report.changed:
-        console.print(f"  changed: {escape(label)}")
+    for what, labels in (("new", report.new), ("changed", report.changed)):
+        for label in labels:
+            console.print(f"  {what}: {escape(label)}")
+        if labels.more:
+            console.print(f"  … and {labels.more:,} more {what}, not listed (see `tilisilta log`)")
     for problem in report.unreadable:
         console.print(f"[yellow]Not taken[/yellow] {escape(problem)}")
     console.print(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
@@ -198,6 +198,35 @@ class Connector:
         return self.flows.get(f"{self.kind}.{short_name}")
 
 
+LISTED = 1000  # labels a report keeps of each kind; the rest are counted
+
+
+@dataclass
+class Listed:
+    """The labels of what a run did (the invoices fetched, say): every one counted, the first
+    `LISTED` kept to be shown, so that a report does not grow with a large first run.
+    ``len()`` is the count; iterating gives the ones kept."""
+
+    kept: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def append(self, label: str) -> None:
+        self.count += 1
+        if len(self.kept) < LISTED:
+            self.kept.append(label)
+
+    @property
+    def more(self) -> int:
+        """How many were counted beyond those kept."""
+        return self.count - len(self.kept)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.kept)
+
+
 def result_of(report: Any, aborted: str | None = None) -> FlowResult:
     """A flow's own report (a dataclass) as a :class:`FlowResult`: its lists and numbers as
     counts, its ``aborted`` as the result's."""
@@ -207,7 +236,7 @@ def result_of(report: Any, aborted: str | None = None) -> FlowResult:
             continue
         if isinstance(value, int):
             counts[name] = value
-        elif isinstance(value, list | tuple | set | dict):
+        elif isinstance(value, list | tuple | set | dict | Listed):
             counts[name] = len(value)
     stopped = aborted if aborted is not None else getattr(report, "aborted", None)
     return FlowResult(counts=counts, aborted=stopped, detail=report)

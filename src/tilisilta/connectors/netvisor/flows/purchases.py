@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import today
-from tilisilta.connectors.base import FlowContext
+from tilisilta.connectors.base import FlowContext, Listed
 from tilisilta.connectors.netvisor.client.wire import Element
 from tilisilta.connectors.netvisor.errors import describe_failure
 from tilisilta.connectors.netvisor.flows.connection import open_client
@@ -36,8 +36,8 @@ FIRST_PERIOD = timedelta(days=30)
 class PurchaseFetchReport:
     since: date | None = None
     until: date | None = None
-    new: list[str] = field(default_factory=list)  # "vendor: number"
-    changed: list[str] = field(default_factory=list)
+    new: Listed = field(default_factory=Listed)  # "vendor: number"
+    changed: Listed = field(default_factory=Listed)
     unchanged: int = 0
     attachments: int = 0
     unreadable: list[str] = field(default_factory=list)
