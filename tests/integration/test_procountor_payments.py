@@ -24,6 +24,7 @@ from tilisilta.connectors.procountor.mapping.invoices import to_procountor_invoi
 from tilisilta.connectors.procountor.options import ProcountorOptions
 from tilisilta.domain.documents import Invoice, JournalType, Payment
 from tilisilta.http.jsonwire import encode_json
+from tilisilta.ledger import payments_in
 from tilisilta.ledger.payments_in import PaymentFetchReport
 from tilisilta.sandbox.procountor import invoices as sandbox_invoices
 from tilisilta.sandbox.procountor.jsonio import loads
@@ -461,6 +462,27 @@ def test_the_command_prints_what_came_in(
     assert named.exit_code == 3, named.output  # invoice 42 is not in the hub
     assert "No invoice 42 in the hub" in named.output
     assert "64.77 / 364.77 EUR" in named.output and "0 new payments" in named.output
+
+
+def test_the_command_lists_the_first_invoices_that_moved_and_counts_the_rest(
+    hub: TestHub, tmp_path: Path, cli_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(payments_in, "LISTED", 2)
+    bank_only(hub)  # one bulk read, no per-invoice read of payment types
+    numbers = [str(1001 + n) for n in range(5)]
+    send(hub, tmp_path, [invoice(number) for number in numbers])
+    for number in numbers[:4]:
+        pay(hub, number, "10.00")
+
+    result = CliRunner().invoke(payments_cli.fetch_app, ["payments", "--connection", "pc"])
+    cli_runtime.store.dispose()
+
+    assert result.exit_code == 0, result.output
+    assert "1001" in result.output and "1002" in result.output and "1003" not in result.output
+    assert "… and 2 more invoices, not listed: the summary counts them all" in result.output
+    assert "5 invoice(s) read in 1 call(s), 4 new payments (40.00), 0 now paid, 4 partly" in (
+        result.output
+    )
 
 
 def test_the_command_needs_a_connection_and_says_when_it_stopped(

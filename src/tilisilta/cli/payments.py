@@ -74,6 +74,8 @@ def print_fetch_report(report: PaymentFetchReport, *, selected: bool) -> None:
                 STATUS_LABEL.get(line.status, line.status or ""),
             )
         console.print(table)
+    if report.more:
+        console.print(f"… and {report.more:,} more invoices, not listed: the summary counts them all")
     for problem in report.unreadable:
         console.print(f"[yellow]Not taken[/yellow] {problem}")
     if report.aborted:

@@ -27,6 +27,7 @@ from tilisilta.store.payments import recorded_payment_refs, upsert_payment
 
 PAID = "PAID"
 PARTLY_PAID = "PARTLY_PAID"
+LISTED = 1000  # invoices a report lists; the rest are counted
 
 
 @dataclass
@@ -48,14 +49,17 @@ class PaymentLine:
 class PaymentFetchReport:
     """What a fetch did. The invoices read are counted; listed are the ones a person wants to
     see: every invoice named, or, in a run over all unpaid invoices, those that got money or
-    changed status (so a scheduled run over 100,000 unpaid invoices holds the few that moved)."""
+    changed status; the first `LISTED` of them, the rest counted (``more``), so that neither a
+    scheduled run over 100,000 unpaid invoices nor one that finds 100,000 payments grows."""
 
     lines: list[PaymentLine] = field(default_factory=list)
+    more: int = 0  # invoices that would be listed, beyond the first `LISTED`
     read: int = 0  # invoices whose payments were read
     new_payments: int = 0
     new_amount: Decimal = Decimal(0)
     now_paid: int = 0  # paid by this fetch
     partly_paid: int = 0  # of those read, partly paid after this fetch
+    status_changed: int = 0  # unpaid to partly paid, or to paid
     unknown_numbers: list[str] = field(default_factory=list)  # no such invoice in the hub
     not_sent: list[str] = field(default_factory=list)  # not sent over this connection
     already_paid: list[str] = field(default_factory=list)  # asked for by number, paid already
@@ -65,22 +69,22 @@ class PaymentFetchReport:
     calls: int = 0  # calls made to read payments
     aborted: str | None = None
 
-    @property
-    def status_changed(self) -> int:
-        """Invoices whose status this fetch changed (unpaid to partly paid, or to paid)."""
-        return sum(1 for line in self.lines if line.status != line.status_before)
-
     def add(self, lines: Sequence[PaymentLine], *, list_all: bool) -> None:
         """Count a recorded chunk's invoices; list them all (``list_all``: they were named),
         or only those with new payments or a new status."""
         for line in lines:
+            changed = line.status != line.status_before
             self.read += 1
             self.new_payments += line.new_payments
             self.new_amount += line.new_amount
-            self.now_paid += line.status == PAID and line.status_before != PAID
+            self.now_paid += line.status == PAID and changed
             self.partly_paid += line.status == PARTLY_PAID
-            if list_all or line.new_payments or line.status != line.status_before:
-                self.lines.append(line)
+            self.status_changed += changed
+            if list_all or line.new_payments or changed:
+                if len(self.lines) < LISTED:
+                    self.lines.append(line)
+                else:
+                    self.more += 1
 
 
 @dataclass
