@@ -479,7 +479,7 @@ def test_the_command_lists_the_first_invoices_that_moved_and_counts_the_rest(
 
     assert result.exit_code == 0, result.output
     assert "1001" in result.output and "1002" in result.output and "1003" not in result.output
-    assert "… and 2 more invoices, not listed: the summary counts them all" in result.output
+    assert "… and 2 more invoices, not listed: the summary counts all" in result.output
     assert "5 invoice(s) read in 1 call(s), 4 new payments (40.00), 0 now paid, 4 partly" in (
         result.output
     )

@@ -75,7 +75,7 @@ def print_fetch_report(report: PaymentFetchReport, *, selected: bool) -> None:
             )
         console.print(table)
     if report.more:
-        console.print(f"… and {report.more:,} more invoices, not listed: the summary counts them all")
+        console.print(f"… and {report.more:,} more invoices, not listed: the summary counts all")
     for problem in report.unreadable:
         console.print(f"[yellow]Not taken[/yellow] {problem}")
     if report.aborted:
