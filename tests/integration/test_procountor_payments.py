@@ -341,8 +341,12 @@ def test_credit_notes_are_not_read(hub: TestHub, tmp_path: Path) -> None:
     send(hub, tmp_path, [invoice("1001"), credit_note("1002", credits="1001")])
     wire = RecordingTransport(hub.procountor.transport)
     report = fetch(hub, transport=wire)
-    assert report.credit_notes == ["1002"]
+    # A scheduled run leaves credit notes out in the store's query: they are not read at all,
+    # however many there are; asked for by number, one is told to be a credit note.
+    assert report.read == 1 and report.credit_notes == []
     assert wire.asked_ids() == {str(remote_ids(hub)["1001"])}
+    named = fetch(hub, ["1002"], transport=wire)
+    assert named.credit_notes == ["1002"] and named.read == 0 and named.calls == 0
 
 
 def test_two_companies_do_not_mix(hub: TestHub, tmp_path: Path) -> None:

@@ -193,12 +193,14 @@ def bound_documents(
     *,
     refs: Sequence[str] | None = None,
     except_status: str | None = None,
+    except_payload_kind: str | None = None,
     after_id: int = 0,
     limit: int | None = None,
 ) -> list[tuple[Binding, Document]]:
     """The company's documents of ``kind`` bound on the connection, with their bindings, by
     document id: those with the given refs, or those whose remote status is not
-    ``except_status``; the first ``limit`` after document ``after_id``."""
+    ``except_status`` (and whose own kind, an invoice's "credit_note" say, is not
+    ``except_payload_kind``); the first ``limit`` after document ``after_id``."""
     stmt = (
         select(Binding, Document)
         .join(Document, Document.id == Binding.local_id)
@@ -218,6 +220,9 @@ def bound_documents(
         stmt = stmt.where(
             or_(Binding.remote_status.is_(None), Binding.remote_status != except_status)
         )
+    if except_payload_kind is not None:
+        own_kind = Document.payload["kind"].as_string()
+        stmt = stmt.where(or_(own_kind.is_(None), own_kind != except_payload_kind))
     return [(binding, document) for binding, document in session.execute(stmt).all()]
 
 

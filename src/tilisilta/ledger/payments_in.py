@@ -125,6 +125,8 @@ def candidates(
         company_id,
         refs=list(dict.fromkeys(numbers)) if numbers else None,
         except_status=None if numbers else PAID,
+        # Unnamed, a credit note is not asked about (nobody pays one) nor read every run.
+        except_payload_kind=None if numbers else InvoiceKind.CREDIT_NOTE.value,
     )
     chosen = _chosen(session, connection_id, send_operation, rows, report)
     if numbers:
@@ -159,6 +161,7 @@ def candidate_batches(
                 INVOICE,
                 company_id,
                 except_status=PAID,
+                except_payload_kind=InvoiceKind.CREDIT_NOTE.value,
                 after_id=after,
                 limit=size,
             )
@@ -182,6 +185,7 @@ def earliest_unpaid(session: Session, company_id: int, connection_id: int) -> da
             Document.company_id == company_id,
             Document.kind == INVOICE,
             or_(Binding.remote_status.is_(None), Binding.remote_status != PAID),
+            Document.payload["kind"].as_string() != InvoiceKind.CREDIT_NOTE.value,
         )
     )
     return date.fromisoformat(earliest) if earliest else None
