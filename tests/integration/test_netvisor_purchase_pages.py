@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hub import TestHub, open_netvisor
+from tilisilta import listing
 from tilisilta.clock import ManualClock
-from tilisilta.connectors import base
 from tilisilta.connectors.netvisor.client.api import FILES_PAGE
 from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.crypto import SecretBox
@@ -62,7 +62,7 @@ def test_a_fetch_cut_short_keeps_the_pages_it_stored(
         }  # fmt: skip
         netvisor.sandbox.add_purchase_invoice(business_id, data)
     held = len(netvisor.company.purchase_invoices)
-    monkeypatch.setattr(base, "LISTED", 20)  # what a report keeps of each kind, the rest counted
+    monkeypatch.setattr(listing, "LISTED", 20)  # what a report keeps of each kind, the rest counted
     hub = TestHub(store, box, clock, settings).connect_netvisor(
         netvisor, purchases_since="2026-01-01", purchases_in_factual_verification_only=False
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
@@ -23,6 +23,7 @@ from tilisilta.clock import Clock
 from tilisilta.connectors.common import ConnectionCheck
 from tilisilta.crypto import SecretBox
 from tilisilta.fixes import Fix
+from tilisilta.listing import Listed
 from tilisilta.settings import Settings
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Connection
@@ -196,35 +197,6 @@ class Connector:
 
     def flow(self, short_name: str) -> FlowSpec | None:
         return self.flows.get(f"{self.kind}.{short_name}")
-
-
-LISTED = 1000  # labels a report keeps of each kind; the rest are counted
-
-
-@dataclass
-class Listed:
-    """The labels of what a run did (the invoices fetched, say): every one counted, the first
-    `LISTED` kept to be shown, so that a report does not grow with a large first run.
-    ``len()`` is the count; iterating gives the ones kept."""
-
-    kept: list[str] = field(default_factory=list)
-    count: int = 0
-
-    def append(self, label: str) -> None:
-        self.count += 1
-        if len(self.kept) < LISTED:
-            self.kept.append(label)
-
-    @property
-    def more(self) -> int:
-        """How many were counted beyond those kept."""
-        return self.count - len(self.kept)
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.kept)
 
 
 def result_of(report: Any, aborted: str | None = None) -> FlowResult:

@@ -80,8 +80,9 @@ class Problem(BaseModel):
 
 @dataclasses.dataclass(frozen=True)
 class ValidationContext:
-    """What the rules check a document against. The company's own details (``seller``) are
-    checked once, when the context is built, not again for every document that uses them."""
+    """What the rules check a document against. A seller's details (the company's, or a
+    document's own) are checked once per seller (`_seller_check` is cached), not again for
+    every document that uses them."""
 
     today: date
     seller: Seller | None = None  # the company, used when the invoice carries no seller
@@ -91,17 +92,13 @@ class ValidationContext:
     # True when the caller tells the company's problems once (`company_problems`): a document
     # without seller details of its own is then not told of them again.
     company_told_apart: bool = False
-    _company: _SellerCheck = dataclasses.field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_company", _seller_check(self.seller))
 
     def company_problems(self) -> list[Problem]:
         """What is wrong with the company's own details (``seller``), told once of the company:
         the same problems, with the same messages and fixes, that `validate_invoice` finds on
         every document that carries no seller of its own."""
         label = "The company" if self.seller is None else f"Company {self.seller.name}"
-        return [finding.told_of(label) for finding in self._company.all]
+        return [finding.told_of(label) for finding in _seller_check(self.seller).all]
 
 
 def document_label(invoice: Invoice) -> str:
@@ -169,7 +166,7 @@ class _Doc:
         tell (the company's, told once by the caller)."""
         if self.invoice.seller is not None:
             return _seller_check(self.invoice.seller)
-        return None if self.context.company_told_apart else self.context._company
+        return None if self.context.company_told_apart else _seller_check(self.context.seller)
 
     @property
     def is_credit_note(self) -> bool:

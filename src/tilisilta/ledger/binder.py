@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy import Connection as SqlConnection
-from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from tilisilta.store.models import Binding, Connection, Document
@@ -205,10 +205,7 @@ def bound_documents(
         select(Binding, Document)
         .join(Document, Document.id == Binding.local_id)
         .where(
-            Binding.connection_id == connection_id,
-            Binding.local_kind == kind,
-            Document.company_id == company_id,
-            Document.kind == kind,
+            *_bound(connection_id, kind, company_id, except_status, except_payload_kind),
             Document.id > after_id,
         )
         .order_by(Document.id)
@@ -216,14 +213,51 @@ def bound_documents(
     )
     if refs is not None:
         stmt = stmt.where(Document.ref.in_(list(refs)))
+    return [(binding, document) for binding, document in session.execute(stmt).all()]
+
+
+def earliest_bound(
+    session: Session,
+    connection_id: int,
+    kind: str,
+    company_id: int,
+    field: str,
+    *,
+    except_status: str | None = None,
+    except_payload_kind: str | None = None,
+) -> str | None:
+    """The least value of a document field (an ISO date, say) among the documents
+    :func:`bound_documents` would give, read by the database."""
+    least = func.min(Document.payload[field].as_string())
+    stmt = (
+        select(least)
+        .join(Binding, Binding.local_id == Document.id)
+        .where(*_bound(connection_id, kind, company_id, except_status, except_payload_kind))
+    )
+    return session.scalar(stmt)
+
+
+def _bound(
+    connection_id: int,
+    kind: str,
+    company_id: int,
+    except_status: str | None,
+    except_payload_kind: str | None,
+) -> list[ColumnElement[bool]]:
+    """Which documents are bound on the connection, for :func:`bound_documents` and
+    :func:`earliest_bound`."""
+    where: list[ColumnElement[bool]] = [
+        Binding.connection_id == connection_id,
+        Binding.local_kind == kind,
+        Document.company_id == company_id,
+        Document.kind == kind,
+    ]
     if except_status is not None:
-        stmt = stmt.where(
-            or_(Binding.remote_status.is_(None), Binding.remote_status != except_status)
-        )
+        where.append(or_(Binding.remote_status.is_(None), Binding.remote_status != except_status))
     if except_payload_kind is not None:
         own_kind = Document.payload["kind"].as_string()
-        stmt = stmt.where(or_(own_kind.is_(None), own_kind != except_payload_kind))
-    return [(binding, document) for binding, document in session.execute(stmt).all()]
+        where.append(or_(own_kind.is_(None), own_kind != except_payload_kind))
+    return where
 
 
 def refs_and_external_ids(session: Session, connection_id: int, kind: str) -> list[tuple[str, str]]:

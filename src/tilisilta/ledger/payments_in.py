@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.domain.documents import InvoiceKind, Payment
-from tilisilta.ledger.binder import bound_documents, set_remote_status
+from tilisilta.ledger.binder import bound_documents, earliest_bound, set_remote_status
 from tilisilta.ledger.exchanges import inbound, sent_progress
 from tilisilta.ledger.outcomes import State
+from tilisilta.listing import LISTED
 from tilisilta.store.documents import INVOICE, load_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Binding, Document, Exchange
@@ -27,7 +28,6 @@ from tilisilta.store.payments import recorded_payment_refs, upsert_payment
 
 PAID = "PAID"
 PARTLY_PAID = "PARTLY_PAID"
-LISTED = 1000  # invoices a report lists; the rest are counted
 
 
 @dataclass
@@ -174,19 +174,16 @@ def candidate_batches(
 
 
 def earliest_unpaid(session: Session, company_id: int, connection_id: int) -> date | None:
-    """The earliest invoice date of the invoices sent over the connection and not yet paid,
-    read by the database: where a first fetch of a period must begin."""
-    earliest = session.scalar(
-        select(func.min(Document.payload["invoice_date"].as_string()))
-        .join(Binding, Binding.local_id == Document.id)
-        .where(
-            Binding.connection_id == connection_id,
-            Binding.local_kind == INVOICE,
-            Document.company_id == company_id,
-            Document.kind == INVOICE,
-            or_(Binding.remote_status.is_(None), Binding.remote_status != PAID),
-            Document.payload["kind"].as_string() != InvoiceKind.CREDIT_NOTE.value,
-        )
+    """The earliest invoice date of the invoices sent over the connection and not yet paid
+    (credit notes left out), read by the database: where a first fetch of a period begins."""
+    earliest = earliest_bound(
+        session,
+        connection_id,
+        INVOICE,
+        company_id,
+        "invoice_date",
+        except_status=PAID,
+        except_payload_kind=InvoiceKind.CREDIT_NOTE.value,
     )
     return date.fromisoformat(earliest) if earliest else None
 

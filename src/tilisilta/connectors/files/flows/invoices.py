@@ -36,6 +36,7 @@ from tilisilta.domain.validation import (
     document_label,
     validate_invoice,
 )
+from tilisilta.listing import LISTED
 from tilisilta.store.companies import find_company, seller_of
 from tilisilta.store.documents import (
     INVOICE,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:  # the connector seam's modules (HTTP, ledger) are not needed 
     from tilisilta.connectors.base import Progress
 
 BATCH = 500  # documents looked up, checked and written in one transaction
-LISTED = 1000  # problems a report lists of each kind (refused, held); the rest are counted
 
 
 @dataclass

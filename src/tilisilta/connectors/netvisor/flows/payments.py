@@ -71,7 +71,6 @@ def fetch_payments(
     by_number: dict[str, list[SalesPaymentRow]] = {}
     for row in rows:
         by_number.setdefault(row.invoice_number or "", []).append(row)
-    del rows
     batches = candidate_batches(
         store, company_id, connection_id, SEND_INVOICE, None, report, size=BATCH
     )

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from tilisilta.clock import today
-from tilisilta.connectors.base import FlowContext, Listed
+from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.netvisor.client.wire import Element
 from tilisilta.connectors.netvisor.errors import describe_failure
 from tilisilta.connectors.netvisor.flows.connection import open_client
@@ -22,6 +22,7 @@ from tilisilta.connectors.netvisor.mapping.purchases import purchase_invoice
 from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.exchanges import inbound
 from tilisilta.ledger.outcomes import State
+from tilisilta.listing import Listed
 from tilisilta.store import connection_state
 from tilisilta.store.documents import PURCHASE_INVOICE, Upsert, upsert_document
 
@@ -36,8 +37,8 @@ FIRST_PERIOD = timedelta(days=30)
 class PurchaseFetchReport:
     since: date | None = None
     until: date | None = None
-    new: Listed = field(default_factory=Listed)  # "vendor: number"
-    changed: Listed = field(default_factory=Listed)
+    new: Listed[str] = field(default_factory=Listed)  # "vendor: number"
+    changed: Listed[str] = field(default_factory=Listed)
     unchanged: int = 0
     attachments: int = 0
     unreadable: list[str] = field(default_factory=list)
