@@ -239,13 +239,15 @@ def test_postgresql_never_analyzed_looks_records_up_by_key_as_before_these_index
                 )
             ],
         )
+    # A binding's columns as revision 0005 has them (0008 added remote_paid).
+    binding = [column for column in Binding.__table__.c if column.name != "remote_paid"]
     lookups = [
-        select(Binding).where(
+        select(*binding).where(
             Binding.connection_id == pc.id,
             Binding.local_kind == INVOICE,
             Binding.local_id == doc.id,
         ),
-        select(Binding).where(
+        select(*binding).where(
             Binding.connection_id == pc.id,
             Binding.local_kind == INVOICE,
             Binding.external_id.in_(["1", "2"]),

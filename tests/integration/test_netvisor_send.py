@@ -214,6 +214,33 @@ def test_a_scheduled_fetch_reads_the_unpaid_invoices_a_batch_at_a_time(
     assert nv.run("nv", fetch_payments).read == 4  # the paid one is not asked about again
 
 
+def test_an_invoice_paid_in_parts_weeks_apart_becomes_paid(
+    nv: TestHub, netvisor: Netvisor, tmp_path: Path, clock: ManualClock
+) -> None:
+    """A scheduled fetch reads only the days since the last one; what an invoice has been paid
+    is every payment recorded for it, not only those of the days read."""
+    nv.import_invoices([coded("1001")], tmp_path)
+    assert {line.state for line in send(nv).lines} == {"sent"}
+    bid = netvisor.credentials["organisation_id"]
+    netvisor.sandbox.add_bank_payment(
+        bid, Decimal("100.00"), clock.now().date(), invoice_number="1001"
+    )
+    first = nv.run("nv", fetch_payments)
+    assert [(line.invoice, line.status) for line in first.lines] == [("1001", "PARTLY_PAID")]
+    clock.advance(30 * 86400)
+    assert nv.run("nv", fetch_payments).new_payments == 0
+    clock.advance(30 * 86400)
+    netvisor.sandbox.add_bank_payment(
+        bid, Decimal("264.77"), clock.now().date(), invoice_number="1001"
+    )
+
+    last = nv.run("nv", fetch_payments)
+
+    assert [(line.invoice, line.status) for line in last.lines] == [("1001", "PAID")]
+    assert last.new_payments == 1 and last.now_paid == 1
+    assert last.lines[0].paid == Decimal("364.77")
+
+
 def _count_overlaps(netvisor: Netvisor) -> list[str]:
     """Every request the sandbox turned away because another to the company was in flight."""
     refused: list[str] = []

@@ -251,3 +251,50 @@ def test_state_is_put_as_an_upsert_and_read_back(old_store: Store) -> None:
             sa.text("SELECT key, updated_at FROM connection_state WHERE connection_id = 4")
         ).all()
     assert len(stamps) == 2  # one row per key, replaced in place
+
+
+document = sa.Table(
+    "document",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer),
+    sa.Column("company_id", sa.Integer),
+    sa.Column("kind", sa.String),
+    sa.Column("ref", sa.String),
+    sa.Column("version", sa.Integer),
+    sa.Column("content_hash", sa.String),
+    sa.Column("payload", JSON),
+    sa.Column("created_at", UTCDateTime()),
+    sa.Column("updated_at", UTCDateTime()),
+)
+
+
+def test_0008_sums_the_payments_recorded_for_each_invoice_on_its_binding(
+    old_store: Store,
+) -> None:
+    store = old_store
+    store.upgrade("0007")
+    rows = [  # (id, kind, ref, payload)
+        (1, "invoice", "1001", {"number": "1001"}),  # binding 1: Procountor, PAID
+        (2, "invoice", "1002", {"number": "1002"}),  # binding 2: Procountor, nothing paid
+        (11, "payment", "procountor:1:ev1", {"invoice_number": "1001", "amount": "100.00"}),
+        (12, "payment", "procountor:1:ev2", {"invoice_number": "1001", "amount": "264.77"}),
+        (13, "payment", "procountor:1:ev3", {"invoice_number": "1001", "amount": "-20.00"}),
+        (14, "payment", "procountor:4:ev9", {"invoice_number": "1001", "amount": "5.00"}),
+    ]
+    with store.engine.begin() as conn:
+        for doc_id, kind, ref, payload in rows:
+            conn.execute(
+                document.insert().values(
+                    id=doc_id, company_id=1, kind=kind, ref=ref, version=1, content_hash="h",
+                    payload=payload, created_at=WHEN, updated_at=WHEN,
+                )
+            )  # fmt: skip
+    store.upgrade()
+
+    paid = sa.select(binding.c.id, sa.column("remote_paid")).select_from(binding)
+    with store.engine.connect() as conn:
+        assert dict(conn.execute(paid).all()) == {1: "364.77", 2: None, 3: None, 4: None}
+    command.downgrade(alembic_config(store), "0007")
+    with store.engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("binding")}
+    assert "remote_paid" not in columns

@@ -452,6 +452,50 @@ def test_large_and_binary_bodies_are_not_kept(clock: ManualClock, recorder: Call
     assert record.response_body == "(6 bytes of binary data)"
 
 
+# --- answers received into a file ----------------------------------------------------------------
+
+
+class CutOff(httpx.SyncByteStream):
+    """A body whose connection drops after its first bytes."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"<Root><Rows>"
+        raise httpx.ReadError("connection reset mid-body")
+
+
+def test_a_received_answer_is_read_from_its_file_and_logged_as_any_answer(
+    clock: ManualClock, recorder: CallRecorder
+) -> None:
+    big = b"<r>" + b"x" * MAX_LOGGED_BODY + b"</r>"
+    server = Server(
+        clock, httpx.Response(200, content=b"<r>small</r>"), httpx.Response(200, content=big)
+    )
+    client = _client(clock, server)
+    small = client.receive("/list", params={"page": "1"})
+    large = client.receive("/list", params={"page": "2"})
+    assert small.response.status_code == 200 and small.body.read() == b"<r>small</r>"
+    assert large.body.read() == big
+    small.close()
+    large.close()
+    assert [r.response_body for r in recorder.calls] == [
+        "<r>small</r>",
+        f"({len(big)} bytes, not kept)",
+    ]
+    assert str(server.requests[1].url) == "https://remote.test/api/list?page=2"
+
+
+def test_a_received_answer_cut_off_mid_body_is_asked_again(
+    clock: ManualClock, recorder: CallRecorder
+) -> None:
+    server = Server(
+        clock, httpx.Response(200, stream=CutOff()), httpx.Response(200, content=b"<ok/>")
+    )
+    received = _client(clock, server).receive("/list")
+    assert received.body.read() == b"<ok/>"
+    assert len(server.requests) == 2 and server.gaps == [1.0]
+    assert recorder.calls[0].error == "ReadError: connection reset mid-body"
+
+
 # --- 401: a fresh token, once (Procountor's client) ----------------------------------------------
 
 

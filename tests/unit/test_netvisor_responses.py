@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -138,7 +139,8 @@ def test_a_list_read_as_it_streams_is_the_list_read_whole(name: str, path: tuple
     content = (RESPONSES / name).read_bytes()
     whole = [ET.tostring(row.element) for row in rows(parse(content), *path)]
     assert whole
-    assert parse_list(content, path, lambda row: ET.tostring(row.element)) == whole
+    streamed = parse_list(io.BytesIO(content), path, lambda row: ET.tostring(row.element))
+    assert streamed == whole
 
 
 def test_a_list_answered_failed_or_not_xml_is_refused_as_a_whole_answer_is(
@@ -150,7 +152,7 @@ def test_a_list_answered_failed_or_not_xml_is_refused_as_a_whole_answer_is(
     path = ("PurchaseInvoiceList", "PurchaseInvoice")
     cut = (RESPONSES / "PurchaseInvoiceList.xml").read_bytes()[:-40]
     with pytest.raises(NotXml, match="not XML"):
-        parse_list(cut, path, lambda row: row.get("NetvisorKey"))
+        parse_list(io.BytesIO(cut), path, lambda row: row.get("NetvisorKey"))
 
 
 def test_each_request_is_signed_over_the_url_as_sent(served: dict[str, str]) -> None:
@@ -169,8 +171,8 @@ def test_purchase_invoices_are_read_whole(served: dict[str, str]) -> None:
     served["purchaseinvoicelist.nv"] = "PurchaseInvoiceList.xml"
     served["getpurchaseinvoice.nv"] = "GetPurchaseInvoice.xml"
     netvisor = client(served)
-    keys = netvisor.purchase_invoice_keys(begin=date(2017, 1, 1), end=date(2017, 12, 31))
-    assert keys[:2] == ["1", "2"]
+    with netvisor.purchase_invoice_list(begin=date(2017, 1, 1), end=date(2017, 12, 31)) as keys:
+        assert list(keys)[:2] == ["1", "2"] and keys.count == len(list(keys))
     [element] = netvisor.purchase_invoices(["1025"], attachments=True)
     invoice = purchase_invoice(element)
     assert (invoice.source_id, invoice.number) == ("1025", "152212")
@@ -185,9 +187,10 @@ def test_purchase_invoices_are_read_whole(served: dict[str, str]) -> None:
     assert (first.vat_rate, first.vat_code, first.account) == (Decimal(22), "KOOS", "4000")
     assert first.product_code == "15243" and first.quantity == Decimal(10)
     served["getpurchaseinvoice.nv"] = "GetPurchaseInvoiceNotFound.xml"
-    assert netvisor.purchase_invoices(["9"], attachments=False) == []
+    assert list(netvisor.purchase_invoices(["9"], attachments=False)) == []
     served["purchaseinvoicelist.nv"] = "PurchaseInvoiceListEmpty.xml"
-    assert netvisor.purchase_invoice_keys(begin=date(2017, 1, 1), end=date(2017, 1, 2)) == []
+    with netvisor.purchase_invoice_list(begin=date(2017, 1, 1), end=date(2017, 1, 2)) as keys:
+        assert keys.count == 0 and list(keys) == []
 
 
 @pytest.mark.parametrize(

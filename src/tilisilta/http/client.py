@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 import httpx
 
@@ -19,6 +21,21 @@ from tilisilta.http.redaction import redact_text, redact_url
 from tilisilta.http.retry import Action, RetryPolicy, decide, retry_after_seconds
 
 MAX_LOGGED_BODY = 200_000
+# A received body up to this size stays in memory (and is logged as any body); a larger one goes
+# to a temporary file as it arrives, so a large answer costs disk, not memory.
+SPOOLED_IN_MEMORY = MAX_LOGGED_BODY
+
+
+@dataclass(frozen=True)
+class Received:
+    """An answer whose body was written to a file as it arrived (see :meth:`HttpClient.receive`);
+    ``response`` holds the status and headers. The caller closes it."""
+
+    response: httpx.Response
+    body: IO[bytes]
+
+    def close(self) -> None:
+        self.body.close()
 
 
 class HttpClient:
@@ -80,12 +97,42 @@ class HttpClient:
         elif form is not None:
             body = httpx.QueryParams(form).__str__().encode()
             request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        response, _ = self._exchange(method, path, body, params, request_headers, repeatable)
+        return response
+
+    def receive(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Received:
+        """A read (GET, retried as :meth:`send` retries one) whose answer's body is written to a
+        temporary file as it arrives, under the serializer: an answer of any size costs memory
+        only up to ``SPOOLED_IN_MEMORY``, and the remote is free again once it is received."""
+        response, spooled = self._exchange(
+            "GET", path, None, params, dict(headers or {}), True, spool=True
+        )
+        assert spooled is not None
+        return Received(response, spooled)
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+        repeatable: bool,
+        *,
+        spool: bool = False,
+    ) -> tuple[httpx.Response, IO[bytes] | None]:
         attempt = 0
         while True:
             attempt += 1
             if self.limiter is not None:
                 self.limiter.acquire()
-            response, error = self._once(method, path, body, params, request_headers)
+            response, spooled, error = self._once(method, path, body, params, headers, spool)
             if self.limiter is not None and response is not None:
                 self._tell_limiter(self.limiter, response)
             decision = decide(
@@ -98,7 +145,9 @@ class HttpClient:
                 now=self.clock.now(),
             )
             if decision.action is Action.RETURN and response is not None:
-                return response
+                return response, spooled
+            if spooled is not None:
+                spooled.close()
             if decision.action is Action.AMBIGUOUS:
                 raise AmbiguousOutcome(f"{method} {path}: {decision.reason}")
             if attempt >= self.policy.max_tries:
@@ -130,47 +179,88 @@ class HttpClient:
         body: bytes | None,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str],
-    ) -> tuple[httpx.Response | None, Exception | None]:
+        spool: bool,
+    ) -> tuple[httpx.Response | None, IO[bytes] | None, Exception | None]:
         started = self.clock.now()
         tick = time.perf_counter()
         request = self._http.build_request(
             method, path, content=body, params=params, headers=headers
         )
         response: httpx.Response | None = None
+        spooled: IO[bytes] | None = None
         error: Exception | None = None
         with self.serializer() if self.serializer is not None else nullcontext():
             if self.signer is not None:
                 self.signer(request)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=spool)
+                if spool:
+                    spooled = _spooled(response)
             except httpx.TransportError as exc:
-                error = exc
+                response, error = None, exc
         secrets = list(self.secrets())
+        if response is None:
+            answer = None
+        elif spooled is not None:
+            answer = _logged_spooled(spooled, secrets)
+        else:
+            answer = _logged(response.content, secrets)
         record_call(
             CallRecord(
                 method=method,
                 url=redact_url(str(request.url), secrets),
                 request_body=_logged(body, secrets),
                 status=response.status_code if response is not None else None,
-                response_body=_logged(response.content, secrets) if response is not None else None,
+                response_body=answer,
                 error=redact_text(f"{type(error).__name__}: {error}", secrets) if error else None,
                 started_at=started,
                 duration_ms=int((time.perf_counter() - tick) * 1000),
             )
         )
-        return response, error
+        return response, spooled, error
+
+
+def _spooled(response: httpx.Response) -> IO[bytes]:
+    """The response's body, read as it arrives into a file kept in memory while small."""
+    spooled: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOLED_IN_MEMORY)  # noqa: SIM115
+    try:
+        for chunk in response.iter_bytes():
+            spooled.write(chunk)
+    except BaseException:
+        spooled.close()
+        raise
+    finally:
+        response.close()
+    spooled.seek(0)
+    return spooled
+
+
+def _logged_spooled(spooled: IO[bytes], secrets: list[str]) -> str | None:
+    """What the call log keeps of a received body: as of any body while it is small enough to
+    be logged, else its size."""
+    size = spooled.seek(0, 2)
+    spooled.seek(0)
+    if size > MAX_LOGGED_BODY:
+        return _not_kept(size)
+    head = spooled.read()
+    spooled.seek(0)
+    return _logged(head, secrets)
 
 
 def _logged(body: bytes | None, secrets: list[str]) -> str | None:
     if not body:
         return None
     if len(body) > MAX_LOGGED_BODY:
-        return f"({len(body)} bytes, not kept)"
+        return _not_kept(len(body))
     try:
         text = body.decode()
     except UnicodeDecodeError:
         return f"({len(body)} bytes of binary data)"
     return redact_text(text, secrets)
+
+
+def _not_kept(size: int) -> str:
+    return f"({size} bytes, not kept)"
 
 
 class _Borrowed(httpx.BaseTransport):

@@ -3,8 +3,9 @@ code asks here instead of querying the ``binding`` table itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
@@ -302,3 +303,12 @@ def set_remote_status(session: Session, binding_ids: Sequence[int], status: str)
     session.execute(
         update(Binding).where(Binding.id.in_(list(binding_ids))).values(remote_status=status)
     )
+
+
+def set_remote_paid(session: Session, paid: Mapping[int, Decimal]) -> None:
+    """What the bound invoices have been paid (binding id → sum of recorded payments)."""
+    if paid:
+        session.execute(
+            update(Binding),
+            [{"id": binding_id, "remote_paid": str(amount)} for binding_id, amount in paid.items()],
+        )

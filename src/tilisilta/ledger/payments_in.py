@@ -2,7 +2,9 @@
 invoices to ask about, recording each payment once, and the invoice's status after it.
 
 An invoice is paid when its recorded payments reach the total of the version that was sent, as
-the accounting system computed it (kept with the sending exchange), never a later version's.
+the accounting system computed it (kept with the sending exchange), never a later version's. What
+is recorded is summed on the invoice's binding as it is recorded, so that a fetch reading only the
+days since the last one (Netvisor) still knows what earlier fetches recorded.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.domain.documents import InvoiceKind, Payment
-from tilisilta.ledger.binder import bound_documents, earliest_bound, set_remote_status
+from tilisilta.ledger.binder import (
+    bound_documents,
+    earliest_bound,
+    set_remote_paid,
+    set_remote_status,
+)
 from tilisilta.ledger.exchanges import inbound, sent_progress
 from tilisilta.ledger.outcomes import State
 from tilisilta.listing import LISTED
@@ -96,6 +103,7 @@ class Candidate:
     external_id: str
     status: str | None
     total: Decimal  # of the version that was sent, as the accounting system computed it
+    paid: Decimal | None = None  # the payments recorded so far; None: none, or not yet summed
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,7 @@ def _chosen(
                     binding.remote_status,
                     # A version changed after sending is not what the customer pays.
                     Decimal(str(total)) if total is not None else load_invoice(document).total,
+                    Decimal(binding.remote_paid) if binding.remote_paid is not None else None,
                 )
             )
     return chosen
@@ -276,6 +285,7 @@ class Recorder:
         lines: list[PaymentLine] = []
         entries: list[Exchange] = []
         changed: dict[str, list[int]] = {}  # new status → bindings
+        paid: dict[int, Decimal] = {}  # binding → what its invoice has been paid
         with self.store.session() as session:
             refs = [r.ref for received in taken.values() for r in received]
             recorded = recorded_payment_refs(session, company_id, refs)
@@ -290,10 +300,9 @@ class Recorder:
                 )
                 lines.append(line)
                 received = taken.get(candidate.external_id, [])
+                read = Decimal(0)
                 for item in received:
-                    # Every payment read is recorded by the end of this transaction, so the sum
-                    # of those read is the sum recorded.
-                    line.paid += item.payment.amount
+                    read += item.payment.amount
                     if item.ref in recorded:
                         continue
                     document, new = upsert_payment(session, company_id, item.ref, item.payment, now)
@@ -318,7 +327,13 @@ class Recorder:
                         )
                     )
                 if not received:
+                    line.paid = candidate.paid or Decimal(0)
                     continue
+                # What was recorded before and now; where nothing was summed before (a binding
+                # from before the sum was kept), at least what this fetch read, all recorded.
+                line.paid = max(read, (candidate.paid or Decimal(0)) + line.new_amount)
+                if line.paid != candidate.paid:
+                    paid[candidate.binding_id] = line.paid
                 line.status = PAID if line.paid >= line.total else PARTLY_PAID
                 if line.status != candidate.status:
                     changed.setdefault(line.status, []).append(candidate.binding_id)
@@ -326,4 +341,5 @@ class Recorder:
             session.add_all(entries)
             for status, binding_ids in changed.items():
                 set_remote_status(session, binding_ids, status)
+            set_remote_paid(session, paid)
         return lines

@@ -192,6 +192,9 @@ class Binding(Base):
     # The remote record's status as the hub last learned it (e.g. a Procountor invoice's
     # PARTLY_PAID, PAID), so that scheduled reads can leave finished records alone.
     remote_status: Mapped[str | None] = mapped_column(String(30), default=None)
+    # The sum of the payments the hub has recorded for the bound invoice, a decimal as text
+    # (exact on both databases): what it has been paid, whichever days a fetch reads.
+    remote_paid: Mapped[str | None] = mapped_column(String(40), default=None)
     created_at: Mapped[datetime]
 
 

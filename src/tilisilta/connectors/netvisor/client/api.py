@@ -7,11 +7,14 @@ processes (reference §4: overlapping messages cause errors).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from itertools import islice
+from typing import IO
 
 import httpx
 
@@ -24,11 +27,14 @@ from tilisilta.connectors.netvisor.client.wire import (
     NotXml,
     Row,
     T,
+    at_path,
     body,
     child,
+    count,
     date_of,
     decimal_of,
     descend,
+    elements,
     node,
     parse,
     parse_list,
@@ -40,8 +46,7 @@ from tilisilta.http.client import HttpClient
 from tilisilta.http.errors import AmbiguousOutcome, TransientFailure
 from tilisilta.http.retry import RetryPolicy
 
-PAGE = 500  # rows per list call (reference §4)
-FILES_PAGE = 50  # purchase invoices a call when their attachments come along
+PAGE = 500  # rows per list call, keys per read of a list of keys (reference §4)
 MAX_CUSTOMER_CODES = 100
 MAX_PRODUCT_CODES = 400
 READ_TRIES = 3
@@ -104,26 +109,50 @@ class NetvisorClient:
     # -- transport ------------------------------------------------------------------------
     def get(self, resource: str, params: dict[str, str] | None = None) -> Element:
         """A read: retried on Netvisor's transient failures, which change nothing."""
-        return self._read(resource, params, parse)
+        return self._read(resource, params, lambda answer: parse(answer.read()))
 
     def get_list(
         self, resource: str, params: dict[str, str], path: Sequence[str], take: Callable[[Row], T]
     ) -> list[T]:
         """A read of a list, what ``take`` makes of each row, the rows dropped as they are
         read (:func:`parse_list`); retried as :meth:`get` is."""
-        return self._read(resource, params, lambda content: parse_list(content, path, take))
+        return self._read(resource, params, lambda answer: parse_list(answer, path, take))
 
-    def _read(self, resource: str, params: dict[str, str] | None, read: Callable[[bytes], T]) -> T:
+    def _read(
+        self, resource: str, params: dict[str, str] | None, read: Callable[[IO[bytes]], T]
+    ) -> T:
+        with self._answer(resource, params, read) as (value, _answer):
+            return value
+
+    @contextmanager
+    def _answer(
+        self, resource: str, params: dict[str, str] | None, read: Callable[[IO[bytes]], T]
+    ) -> Iterator[tuple[T, IO[bytes]]]:
+        """The answer, received into a file, and what ``read`` made of it; the read is retried
+        on Netvisor's transient failures, which change nothing. The file is open for the block
+        (to be read again, as a stream), closed after it."""
         for attempt in range(1, READ_TRIES + 1):
-            response = self.http.send("GET", f"/{resource}", repeatable=True, params=params)
+            received = self.http.receive(f"/{resource}", params=params)
             try:
-                return read(self._content(resource, response))
+                _check_status(resource, received.response)
+                value = read(received.body)
             except NetvisorRefused as exc:
+                received.close()
                 if exc.code not in TRANSIENT_CODES or attempt == READ_TRIES:
                     raise
             except NotXml as exc:
+                received.close()
                 if attempt == READ_TRIES:
                     raise TransientFailure(str(exc)) from None
+            except BaseException:
+                received.close()
+                raise
+            else:
+                try:
+                    yield value, received.body
+                finally:
+                    received.close()
+                return
             self.clock.sleep(attempt)
         raise AssertionError("unreachable")
 
@@ -138,21 +167,14 @@ class NetvisorClient:
             headers={"Content-Type": "text/xml; charset=utf-8"} if content else None,
         )
         try:
-            return parse(self._content(resource, response))
+            _check_status(resource, response)
+            return parse(response.content)
         except NetvisorRefused as exc:
             if exc.code in TRANSIENT_CODES:
                 raise AmbiguousOutcome(f"POST {resource}: Netvisor answered {exc.message}") from exc
             raise
         except NotXml as exc:
             raise AmbiguousOutcome(f"POST {resource}: {exc}") from None
-
-    @staticmethod
-    def _content(resource: str, response: httpx.Response) -> bytes:
-        if response.status_code == 404:
-            raise NetvisorRefused("NOT_FOUND", f"Netvisor has no resource {resource}")
-        if response.status_code >= 500:
-            raise NotXml(f"server error {response.status_code}")
-        return response.content
 
     # -- sales invoices -------------------------------------------------------------------
     def sales_invoices(
@@ -257,40 +279,67 @@ class NetvisorClient:
         return self.get_list("salespaymentlist.nv", params, path, _payment_row)
 
     # -- purchase invoices ----------------------------------------------------------------
-    def purchase_invoice_keys(
+    @contextmanager
+    def purchase_invoice_list(
         self, *, begin: date, end: date, approval: str | None = None
-    ) -> list[str]:
+    ) -> Iterator[KeyList]:
         """The NetvisorKeys of purchase invoices dated in the period (``approval``: "open" is
-        in factual verification, "approved", "accepted")."""
+        in factual verification, "approved", "accepted"), read from the received answer as they
+        are used, within the block."""
         params = {"begininvoicedate": begin.isoformat(), "endinvoicedate": end.isoformat()}
         if approval:
             params["invoicestatus"] = approval
-        path = ("PurchaseInvoiceList", "PurchaseInvoice")
-        keys = self.get_list("purchaseinvoicelist.nv", params, path, lambda r: r.get("NetvisorKey"))
-        return [k for k in keys if k]
+        checked = partial(count, wanted=_keyed_row)
+        with self._answer("purchaseinvoicelist.nv", params, checked) as (found, answer):
+            yield KeyList(found, answer)
 
-    def purchase_invoices(self, keys: Sequence[str], *, attachments: bool) -> list[Element]:
-        """The invoices themselves; unknown keys are left out."""
-        pages = self.purchase_invoice_pages(keys, attachments=attachments)
-        return [element for page in pages for element in page]
-
-    def purchase_invoice_pages(
-        self, keys: Sequence[str], *, attachments: bool
-    ) -> Iterator[list[Element]]:
-        """The invoices a call at a time (500 keys, or 50 with their files, so that one page's
-        attachments stay small in memory); unknown keys are left out."""
-        size = FILES_PAGE if attachments else PAGE
-        for start in range(0, len(keys), size):
-            params = {"netvisorkeylist": ",".join(keys[start : start + size])}
+    def purchase_invoices(self, keys: Iterable[str], *, attachments: bool) -> Iterator[Element]:
+        """The invoices, 500 keys a call (Netvisor's most), with their files unless told not
+        to. Each answer is received into a file, read through once to know it is whole, then
+        handed out one invoice at a time: memory holds one invoice and its files, however many
+        a call brings. Unknown keys are left out."""
+        ahead = iter(keys)
+        while chunk := list(islice(ahead, PAGE)):
+            params = {"netvisorkeylist": ",".join(chunk)}
             if not attachments:
                 params["omitattachments"] = "true"
-            root = self.get("getpurchaseinvoice.nv", params)
-            yield [
-                e
-                for e in root.iter()
-                if e.tag.lower() == "purchaseinvoice"
-                and child(e, "PurchaseInvoiceNetvisorKey") is not None
-            ]
+            checked = partial(count, wanted=_purchase_invoice)
+            with self._answer("getpurchaseinvoice.nv", params, checked) as (_found, answer):
+                yield from elements(answer, _purchase_invoice)
+
+
+@dataclass(frozen=True)
+class KeyList:
+    """The keys of a received list answer: how many, and each read from the answer in turn."""
+
+    count: int
+    answer: IO[bytes]
+
+    def __iter__(self) -> Iterator[str]:
+        for row in elements(self.answer, _keyed_row):
+            yield text(row, "NetvisorKey") or ""
+
+
+_purchase_invoice_row = at_path("PurchaseInvoiceList", "PurchaseInvoice")
+
+
+def _keyed_row(ancestors: Sequence[Element], element: Element) -> bool:
+    return _purchase_invoice_row(ancestors, element) and text(element, "NetvisorKey") is not None
+
+
+def _purchase_invoice(ancestors: Sequence[Element], element: Element) -> bool:
+    return (
+        element.tag.lower() == "purchaseinvoice"
+        and child(element, "PurchaseInvoiceNetvisorKey") is not None
+    )
+
+
+def _check_status(resource: str, response: httpx.Response) -> None:
+    """Netvisor answers in XML with status 200; a 404 or a server error comes from in front."""
+    if response.status_code == 404:
+        raise NetvisorRefused("NOT_FOUND", f"Netvisor has no resource {resource}")
+    if response.status_code >= 500:
+        raise NotXml(f"server error {response.status_code}")
 
 
 def _inserted(root: Element) -> str:

@@ -8,13 +8,12 @@ or dot decimals and ANSI or Finnish dates. A failure is ``FAILED`` then ``CODE :
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -93,52 +92,90 @@ def parse(content: bytes) -> Element:
     try:
         root: Element = SafeET.fromstring(content)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        raise _not_xml(exc, content) from None
-    _check(child(root, "ResponseStatus"), content)  # some answers come without one (§8.1)
+        raise _not_xml(exc, content[:80]) from None
+    _check(child(root, "ResponseStatus"), lambda: content)  # some answers lack one (§8.1)
     return root
 
 
-def parse_list(content: bytes, path: Sequence[str], take: Callable[[Row], T]) -> list[T]:
-    """What ``take`` makes of each row of a list answer (``path`` below the root, the last
-    name the row element), read as the XML streams past and each row dropped once taken: a
-    period's list of thousands of rows costs its bytes and what is taken, not a tree of them.
-    A FAILED answer raises as :func:`parse` does."""
+Wanted = Callable[[Sequence[Element], Element], bool]
+
+
+def at_path(*path: str) -> Wanted:
+    """The elements at ``path`` below the root (the last name the element's own)."""
     wanted = [name.lower() for name in path]
-    taken: list[T] = []
+
+    def at(ancestors: Sequence[Element], element: Element) -> bool:
+        if len(ancestors) != len(wanted):
+            return False
+        names = [e.tag.lower() for e in ancestors[1:]] + [element.tag.lower()]
+        return names == wanted
+
+    return at
+
+
+def nothing(ancestors: Sequence[Element], element: Element) -> bool:
+    return False
+
+
+def elements(answer: IO[bytes], wanted: Wanted) -> Iterator[Element]:
+    """The ``wanted`` elements of an answer (given the open elements from the root down, and
+    the element, once it is read whole), as the XML streams past from the file: each is dropped
+    from the tree once the next is read, so an answer of any length costs one element's memory.
+    A FAILED answer raises as :func:`parse` does, an answer that is not XML :class:`NotXml`."""
+    answer.seek(0)
     open_elements: list[Element] = []  # from the root down to the element being read
     try:
-        for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
+        for event, element in SafeET.iterparse(answer, events=("start", "end")):
             if event == "start":
                 open_elements.append(element)
                 continue
             open_elements.pop()
-            depth = len(open_elements)
-            if depth == 1 and element.tag.lower() == "responsestatus":
-                _check(element, content)
-            elif (
-                depth == len(wanted)
-                and [e.tag.lower() for e in open_elements[1:]] + [element.tag.lower()] == wanted
-            ):
-                taken.append(take(Row(element)))
+            if len(open_elements) == 1 and element.tag.lower() == "responsestatus":
+                _check(element, lambda: _whole(answer))
+            elif open_elements and wanted(open_elements, element):
+                yield element
                 open_elements[-1].remove(element)
     except (ET.ParseError, DefusedXmlException, ValueError) as exc:
-        raise _not_xml(exc, content) from None
-    return taken
+        raise _not_xml(exc, _start(answer)) from None
 
 
-def _not_xml(error: Exception, content: bytes) -> NotXml:
-    return NotXml(f"Netvisor's answer is not XML ({error}): {content[:80]!r}")
+def count(answer: IO[bytes], wanted: Wanted) -> int:
+    """How many ``wanted`` elements the answer holds, read through once: so a caller knows the
+    answer is whole, and not refused, before it acts on any of them."""
+    return sum(1 for _ in elements(answer, wanted))
 
 
-def _check(status: Element | None, content: bytes) -> None:
-    """Raise the refusal a FAILED ``ResponseStatus`` tells of."""
+def parse_list(answer: IO[bytes], path: Sequence[str], take: Callable[[Row], T]) -> list[T]:
+    """What ``take`` makes of each row of a list answer (``path`` below the root, the last
+    name the row element), each row dropped once taken: a period's list of thousands of rows
+    costs what is taken, not a tree of them."""
+    return [take(Row(element)) for element in elements(answer, at_path(*path))]
+
+
+def _whole(answer: IO[bytes]) -> bytes:
+    answer.seek(0)
+    return answer.read()
+
+
+def _start(answer: IO[bytes]) -> bytes:
+    answer.seek(0)
+    return answer.read(80)
+
+
+def _not_xml(error: Exception, start: bytes) -> NotXml:
+    return NotXml(f"Netvisor's answer is not XML ({error}): {start!r}")
+
+
+def _check(status: Element | None, content: Callable[[], bytes]) -> None:
+    """Raise the refusal a FAILED ``ResponseStatus`` tells of (``content``: the answer, for the
+    error's record)."""
     values = [(s.text or "").strip() for s in children(status, "Status")]
     if values and values[0].upper() == "FAILED":
         detail = values[1] if len(values) > 1 else ""
         code, _, text = detail.partition(" :: ")
         code = code.strip() or "FAILED"
         error = NetvisorAuthFailed if code == "AUTHENTICATION_FAILED" else NetvisorRefused
-        raise error(code, text.strip(), content.decode("utf-8", errors="replace"))
+        raise error(code, text.strip(), content().decode("utf-8", errors="replace"))
 
 
 def children(element: Element | None, name: str) -> list[Element]:

@@ -1,15 +1,17 @@
 """Netvisor flow: purchase invoices in (seed 004's "Fetch Purchase Invoices").
 
 The invoices dated in a period (since a date, since the last fetch with a week of overlap, or
-the last 30 days) are listed, then read 500 at a time, with their attachments unless told not
-to; each is kept as a canonical purchase invoice, new or changed, for the ERP to book. The seed's
-counters are kept: the day of the last fetch and how many were fetched then.
+the last 30 days) are listed, then read 500 at a time (Netvisor's most), with their attachments
+unless told not to; each is kept as a canonical purchase invoice, new or changed, for the ERP to
+book. The seed's counters are kept: the day of the last fetch and how many were fetched then.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,7 @@ LAST_FETCH = "purchases.last_fetch"
 LAST_COUNT = "purchases.last_count"
 OVERLAP = timedelta(days=7)
 FIRST_PERIOD = timedelta(days=30)
+STORED_TOGETHER = 50  # invoices a transaction
 
 
 @dataclass
@@ -71,17 +74,15 @@ def fetch_purchase_invoices(
     )
     with_files = options.purchases_with_attachments if attachments is None else attachments
     try:
-        keys = client.purchase_invoice_keys(
-            begin=start, end=end, approval="open" if only_open else None
-        )
-        context.planned(len(keys))
-        # A page at a time, each stored in a transaction of its own: memory stays that of one
-        # page however many invoices the period holds, and a run cut short keeps what it stored.
-        for page in client.purchase_invoice_pages(keys, attachments=with_files) if keys else ():
-            with store.session() as session:
-                for element in page:
-                    _store(context, session, element, report)
-            context.advanced(len(page))
+        approval = "open" if only_open else None
+        with client.purchase_invoice_list(begin=start, end=end, approval=approval) as keys:
+            context.planned(keys.count)
+            invoices = client.purchase_invoices(keys, attachments=with_files)
+            # Stored a few at a time, each few in a transaction of its own: memory stays that
+            # of one invoice however many the period holds, and a run cut short keeps what it
+            # stored.
+            while stored := _store_some(context, invoices, report):
+                context.advanced(stored)
     except RemoteError as exc:
         report.aborted = describe_failure(exc, "give the purchase invoices")
         return report
@@ -93,6 +94,18 @@ def fetch_purchase_invoices(
         fetched = len(report.new) + len(report.changed)
         connection_state.put(session, connection_id, LAST_COUNT, fetched, now)
     return report
+
+
+def _store_some(
+    context: FlowContext, invoices: Iterator[Element], report: PurchaseFetchReport
+) -> int:
+    """Store the next few invoices in one transaction; how many there were."""
+    stored = 0
+    with context.store.session() as session:
+        for element in islice(invoices, STORED_TOGETHER):
+            _store(context, session, element, report)
+            stored += 1
+    return stored
 
 
 def _store(
