@@ -15,35 +15,23 @@ Setup goes straight to the sandbox's state, so only the fetch is measured.
 
 from __future__ import annotations
 
-import argparse
 import base64
-import multiprocessing
-import os
-import platform
-import socket
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
-import uvicorn
-from cryptography.fernet import Fernet
+from netvisor_bench import (  # type: ignore[import-not-found]
+    arguments,
+    free_port,
+    netvisor_hub,
+    served,
+)
 
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.netvisor.flows.purchases import fetch_purchase_invoices
 from tilisilta.connectors.netvisor.options import NetvisorOptions
-from tilisilta.connectors.registry import open_context
-from tilisilta.crypto import SecretBox
 from tilisilta.sandbox.netvisor import NetvisorSandbox
-from tilisilta.settings import Settings
-from tilisilta.store import companies as repo
-from tilisilta.store.engine import Store
 
 START = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)
 PDF = base64.b64encode(b"%PDF-1.4\n" + b"0" * 20_000 + b"\n%%EOF\n").decode()
@@ -65,48 +53,6 @@ def put_purchase_invoices(sandbox: NetvisorSandbox, business_id: str, count: int
         sandbox.add_purchase_invoice(business_id, data)
 
 
-class CountingTransport(httpx.HTTPTransport):
-    """Counts the requests sent: the sandbox's own log is in the other process."""
-
-    calls = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
-        return super().handle_request(request)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def served(sandbox: NetvisorSandbox, port: int) -> Iterator[None]:
-    """The sandbox, as set up, answering on ``port`` from a forked process."""
-    server = multiprocessing.get_context("fork").Process(
-        target=uvicorn.run,
-        args=(sandbox.app,),
-        kwargs={"host": "127.0.0.1", "port": port, "log_level": "warning"},
-        daemon=True,
-    )
-    server.start()
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or not server.is_alive():
-                    raise RuntimeError("the Netvisor sandbox did not start") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        server.terminate()
-        server.join(10)
-
-
 def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, Any]:
     clock = ManualClock(START)
     port = free_port()
@@ -115,68 +61,35 @@ def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, 
     business_id = creds["organisation_id"]
     put_purchase_invoices(sandbox, business_id, count)
     held = len(sandbox.companies[business_id].purchase_invoices)  # the demo company's own too
-    with tempfile.TemporaryDirectory() as home, served(sandbox, port):
-        settings = Settings(home=Path(home), secret_keys=Fernet.generate_key().decode())
-        store = Store(database_url or f"sqlite:///{home}/hub.db")
-        store.upgrade()
-        box = SecretBox.from_settings(settings)
-        with store.session() as session:
-            company = repo.create_company(session, "Demo Oy", business_id, clock.now())
-            options = NetvisorOptions(
-                customer_id=creds["customer_id"],
-                partner_id=creds["partner_id"],
-                organisation_id=business_id,
-                purchases_since="2026-01-01",
-                purchases_in_factual_verification_only=False,
-            )
-            repo.add_connection(
-                session, box, company=company, name="nv", kind="netvisor",
-                environment="sandbox", base_url=url, options=options.model_dump(mode="json"),
-                secrets={"customer_key": creds["customer_key"],
-                         "partner_key": creds["partner_key"]},
-                now=clock.now(),
-            )  # fmt: skip
-        transport = CountingTransport()
-        results: dict[str, Any] = {}
+    options = NetvisorOptions(
+        customer_id=creds["customer_id"],
+        partner_id=creds["partner_id"],
+        organisation_id=business_id,
+        purchases_since="2026-01-01",
+        purchases_in_factual_verification_only=False,
+    )
+    results: dict[str, Any] = {}
+    with (
+        tempfile.TemporaryDirectory() as home,
+        served(sandbox.app, port),
+        netvisor_hub(home, database_url, url, creds, options, clock) as hub,
+    ):
         for run in ("first", "again"):
-            before = transport.calls
-            if traced:
-                tracemalloc.start()
-            tick = time.perf_counter()
-            report = fetch_purchase_invoices(
-                open_context(store, box, clock, settings, "nv", transport=transport)
-            )
-            seconds = time.perf_counter() - tick
-            peak = tracemalloc.get_traced_memory()[1] / 1e6 if traced else float("nan")
-            tracemalloc.stop()
+            report, measured = hub.measure(fetch_purchase_invoices, traced)
             if report.aborted:
                 raise SystemExit(f"ABORTED: {report.aborted}")
             results[run] = {
-                "seconds": seconds,
-                "peak_mb": peak,
-                "calls": transport.calls - before,
+                **measured,
                 "new": len(report.new),
                 "unchanged": report.unchanged,
                 "attachments": report.attachments,
             }
-        transport.close()
-        store.dispose()
     results["held"] = held
     return results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--invoices", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
-    args = parser.parse_args()
-    print(
-        f"machine: {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}"
-    )
-    print(f"database: {'PostgreSQL' if args.database_url else 'SQLite (file)'}")
+    args = arguments(__doc__)
     print()
     header = ("invoices", "calls", "calls/invoice", "seconds", "inv/s", "peak MB", "again: calls")
     print("".join(f"{h:>14}" for h in header))

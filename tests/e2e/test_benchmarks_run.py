@@ -20,6 +20,7 @@ SMALL = {
     "bench_import.py": ["--smoke", "--invoices", "2000", "--store-size", "2000", "--more", "200"],
     "bench_log_status.py": ["--smoke", "--exchanges", "5000"],
     "bench_netvisor_parallel.py": ["--smoke", "--companies", "2", "--per-company", "5"],
+    "bench_netvisor_payment_fetch.py": ["--invoices", "300"],
     "bench_odoo_pull.py": ["--invoices", "200"],
     "bench_payment_fetch.py": ["--invoices", "300"],
     "bench_purchase_fetch.py": ["--invoices", "60", "120"],

@@ -19,11 +19,12 @@ from tilisilta.connectors.netvisor.client.wire import (
     NetvisorAuthFailed,
     NetvisorRefused,
     NotXml,
+    at_path,
     body,
     descend,
+    elements,
     node,
     parse,
-    parse_list,
     rows,
     text,
     tree,
@@ -139,7 +140,7 @@ def test_a_list_read_as_it_streams_is_the_list_read_whole(name: str, path: tuple
     content = (RESPONSES / name).read_bytes()
     whole = [ET.tostring(row.element) for row in rows(parse(content), *path)]
     assert whole
-    streamed = parse_list(io.BytesIO(content), path, lambda row: ET.tostring(row.element))
+    streamed = [ET.tostring(e) for e in elements(io.BytesIO(content), at_path(*path))]
     assert streamed == whole
 
 
@@ -152,7 +153,7 @@ def test_a_list_answered_failed_or_not_xml_is_refused_as_a_whole_answer_is(
     path = ("PurchaseInvoiceList", "PurchaseInvoice")
     cut = (RESPONSES / "PurchaseInvoiceList.xml").read_bytes()[:-40]
     with pytest.raises(NotXml, match="not XML"):
-        parse_list(io.BytesIO(cut), path, lambda row: row.get("NetvisorKey"))
+        list(elements(io.BytesIO(cut), at_path(*path)))
 
 
 def test_each_request_is_signed_over_the_url_as_sent(served: dict[str, str]) -> None:

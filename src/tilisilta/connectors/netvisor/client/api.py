@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 from itertools import islice
-from typing import IO
+from typing import IO, Generic, TypeVar
 
 import httpx
 
@@ -27,6 +27,7 @@ from tilisilta.connectors.netvisor.client.wire import (
     NotXml,
     Row,
     T,
+    Wanted,
     at_path,
     body,
     child,
@@ -37,7 +38,6 @@ from tilisilta.connectors.netvisor.client.wire import (
     elements,
     node,
     parse,
-    parse_list,
     rows,
     text,
     tree,
@@ -50,6 +50,7 @@ PAGE = 500  # rows per list call, keys per read of a list of keys (reference §4
 MAX_CUSTOMER_CODES = 100
 MAX_PRODUCT_CODES = 400
 READ_TRIES = 3
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -111,18 +112,26 @@ class NetvisorClient:
         """A read: retried on Netvisor's transient failures, which change nothing."""
         return self._read(resource, params, lambda answer: parse(answer.read()))
 
-    def get_list(
-        self, resource: str, params: dict[str, str], path: Sequence[str], take: Callable[[Row], T]
-    ) -> list[T]:
-        """A read of a list, what ``take`` makes of each row, the rows dropped as they are
-        read (:func:`parse_list`); retried as :meth:`get` is."""
-        return self._read(resource, params, lambda answer: parse_list(answer, path, take))
-
     def _read(
         self, resource: str, params: dict[str, str] | None, read: Callable[[IO[bytes]], T]
     ) -> T:
         with self._answer(resource, params, read) as (value, _answer):
             return value
+
+    @contextmanager
+    def _listed(
+        self,
+        resource: str,
+        params: dict[str, str],
+        wanted: Wanted,
+        take: Callable[[Element], T],
+    ) -> Iterator[ListAnswer[T]]:
+        """A list answer, received into a file and read through once (so that it is known to
+        be whole, and how many rows it has), its rows then read from the file as they are used,
+        within the block: a list of any length costs one row's memory."""
+        checked = partial(count, wanted=wanted)
+        with self._answer(resource, params, checked) as (found, answer):
+            yield ListAnswer(found, answer, wanted, take)
 
     @contextmanager
     def _answer(
@@ -268,6 +277,19 @@ class NetvisorClient:
         end: date | None = None,
         invoice_number: str | None = None,
     ) -> list[SalesPaymentRow]:
+        with self.sales_payment_list(begin=begin, end=end, invoice_number=invoice_number) as rows:
+            return list(rows)
+
+    @contextmanager
+    def sales_payment_list(
+        self,
+        *,
+        begin: date | None = None,
+        end: date | None = None,
+        invoice_number: str | None = None,
+    ) -> Iterator[ListAnswer[SalesPaymentRow]]:
+        """The sales payments of a period (or of one invoice), one call, read from the received
+        answer as they are used, within the block."""
         params: dict[str, str] = {}
         if begin:
             params["begindate"] = begin.isoformat()
@@ -275,23 +297,23 @@ class NetvisorClient:
             params["enddate"] = end.isoformat()
         if invoice_number:
             params["invoicenumber"] = invoice_number
-        path = ("SalesPaymentList", "SalesPayment")
-        return self.get_list("salespaymentlist.nv", params, path, _payment_row)
+        wanted = at_path("SalesPaymentList", "SalesPayment")
+        with self._listed("salespaymentlist.nv", params, wanted, _payment_row) as rows:
+            yield rows
 
     # -- purchase invoices ----------------------------------------------------------------
     @contextmanager
     def purchase_invoice_list(
         self, *, begin: date, end: date, approval: str | None = None
-    ) -> Iterator[KeyList]:
+    ) -> Iterator[ListAnswer[str]]:
         """The NetvisorKeys of purchase invoices dated in the period (``approval``: "open" is
         in factual verification, "approved", "accepted"), read from the received answer as they
         are used, within the block."""
         params = {"begininvoicedate": begin.isoformat(), "endinvoicedate": end.isoformat()}
         if approval:
             params["invoicestatus"] = approval
-        checked = partial(count, wanted=_keyed_row)
-        with self._answer("purchaseinvoicelist.nv", params, checked) as (found, answer):
-            yield KeyList(found, answer)
+        with self._listed("purchaseinvoicelist.nv", params, _keyed_row, _key) as keys:
+            yield keys
 
     def purchase_invoices(self, keys: Iterable[str], *, attachments: bool) -> Iterator[Element]:
         """The invoices, 500 keys a call (Netvisor's most), with their files unless told not
@@ -309,18 +331,25 @@ class NetvisorClient:
 
 
 @dataclass(frozen=True)
-class KeyList:
-    """The keys of a received list answer: how many, and each read from the answer in turn."""
+class ListAnswer(Generic[T]):
+    """The rows of a received list answer: how many, and each, as ``take`` makes it, read from
+    the answer in turn."""
 
     count: int
     answer: IO[bytes]
+    wanted: Wanted
+    take: Callable[[Element], T]
 
-    def __iter__(self) -> Iterator[str]:
-        for row in elements(self.answer, _keyed_row):
-            yield text(row, "NetvisorKey") or ""
+    def __iter__(self) -> Iterator[T]:
+        for row in elements(self.answer, self.wanted):
+            yield self.take(row)
 
 
 _purchase_invoice_row = at_path("PurchaseInvoiceList", "PurchaseInvoice")
+
+
+def _key(row: Element) -> str:
+    return text(row, "NetvisorKey") or ""
 
 
 def _keyed_row(ancestors: Sequence[Element], element: Element) -> bool:
@@ -349,6 +378,13 @@ def _inserted(root: Element) -> str:
     return key
 
 
+def _unless_unreadable(read: Callable[[str | None], V | None], value: str | None) -> V | None:
+    try:
+        return read(value)
+    except ValueError:
+        return None
+
+
 def _invoice_row(row: Row) -> SalesInvoiceRow:
     return SalesInvoiceRow(
         netvisor_key=row.get("NetvisorKey") or "",
@@ -363,11 +399,13 @@ def _invoice_row(row: Row) -> SalesInvoiceRow:
     )
 
 
-def _payment_row(row: Row) -> SalesPaymentRow:
+def _payment_row(element: Element) -> SalesPaymentRow:
+    """A payment row; a sum or date that cannot be read is None, for the flow to report."""
+    row = Row(element)
     return SalesPaymentRow(
         netvisor_key=row.get("NetvisorKey") or "",
-        payment_date=date_of(row.get("Date")),
-        amount=decimal_of(row.get("Sum")),
+        payment_date=_unless_unreadable(date_of, row.get("Date")),
+        amount=_unless_unreadable(decimal_of, row.get("Sum")),
         invoice_number=row.get("InvoiceNumber"),
         reference=row.get("ReferenceNumber"),
         name=row.get("Name"),

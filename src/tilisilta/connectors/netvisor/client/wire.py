@@ -145,13 +145,6 @@ def count(answer: IO[bytes], wanted: Wanted) -> int:
     return sum(1 for _ in elements(answer, wanted))
 
 
-def parse_list(answer: IO[bytes], path: Sequence[str], take: Callable[[Row], T]) -> list[T]:
-    """What ``take`` makes of each row of a list answer (``path`` below the root, the last
-    name the row element), each row dropped once taken: a period's list of thousands of rows
-    costs what is taken, not a tree of them."""
-    return [take(Row(element)) for element in elements(answer, at_path(*path))]
-
-
 def _whole(answer: IO[bytes]) -> bytes:
     answer.seek(0)
     return answer.read()

@@ -17,6 +17,7 @@ from tilisilta.connectors.netvisor.client.api import SalesPaymentRow
 from tilisilta.connectors.netvisor.errors import describe_failure
 from tilisilta.connectors.netvisor.flows.connection import open_client
 from tilisilta.connectors.netvisor.flows.invoices import SEND_INVOICE
+from tilisilta.connectors.netvisor.flows.period_payments import PeriodPayments
 from tilisilta.domain.documents import Payment
 from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.payments_in import (
@@ -45,9 +46,10 @@ def fetch_payments(
     end: date | None = None,
 ) -> PaymentFetchReport:
     """Record the new positive payments of the named invoices, or of every sent invoice not
-    yet paid, and mark those whose payments reach the sent total as paid. The unpaid invoices
-    come from the store `BATCH` at a time, each batch recorded in a transaction of its own, so
-    a run holds the period's payments and one batch of invoices, not every unpaid invoice."""
+    yet paid, and mark those whose payments reach the sent total as paid. The period's payments
+    are kept on disk by invoice number (:class:`PeriodPayments`), and the unpaid invoices come
+    from the store `BATCH` at a time, each batch recorded in a transaction of its own, so a run
+    holds one batch of invoices and their payments, however long the period."""
     report = PaymentFetchReport()
     store, company_id, connection_id = context.store, context.company_id, context.connection_id
     if numbers:
@@ -61,21 +63,21 @@ def fetch_payments(
     until = end or today(context.clock)
     client, _options = open_client(context)
     try:
-        rows = client.sales_payments(begin=since, end=until)
-        report.calls = 1
+        with client.sales_payment_list(begin=since, end=until) as rows:
+            report.calls = 1
+            period = PeriodPayments(rows)
     except RemoteError as exc:
         report.aborted = describe_failure(exc, "give the sales payments")
         return report
     finally:
         client.close()
-    by_number: dict[str, list[SalesPaymentRow]] = {}
-    for row in rows:
-        by_number.setdefault(row.invoice_number or "", []).append(row)
-    batches = candidate_batches(
-        store, company_id, connection_id, SEND_INVOICE, None, report, size=BATCH
-    )
-    for batch in batches:
-        _record(context, batch, by_number, report, list_all=False)
+    with period:
+        batches = candidate_batches(
+            store, company_id, connection_id, SEND_INVOICE, None, report, size=BATCH
+        )
+        for batch in batches:
+            paid = period.of([candidate.document.ref for candidate in batch])
+            _record(context, batch, paid, report, list_all=False)
     now = context.clock.now()
     with store.session() as session:
         connection_state.put(session, connection_id, LAST_FETCH, until.isoformat(), now)
