@@ -57,6 +57,12 @@ class ManualClock:
 
 def today(clock: Clock) -> date:
     """The calendar date in Finland (Europe/Helsinki), where the books are kept."""
+    return finnish_time(clock).date()
+
+
+def finnish_time(clock: Clock) -> datetime:
+    """The time in Finland, without its zone: how Finnish services (Netvisor's ``lastmodified``
+    bounds) write a moment."""
     from zoneinfo import ZoneInfo
 
-    return clock.now().astimezone(ZoneInfo("Europe/Helsinki")).date()
+    return clock.now().astimezone(ZoneInfo("Europe/Helsinki")).replace(tzinfo=None)

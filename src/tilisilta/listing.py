@@ -35,3 +35,7 @@ class Listed(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.kept)
+
+    def __getitem__(self, index: int) -> T:
+        """One of those kept, as a list's."""
+        return self.kept[index]

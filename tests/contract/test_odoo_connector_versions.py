@@ -70,7 +70,7 @@ def test_registers_invoices_and_payments_round_trip(versioned: TestHub) -> None:
     assert products.new == len(odoo.seed.products)
 
     pulled = hub.pull()
-    assert pulled.aborted is None and pulled.data_issues == []
+    assert pulled.aborted is None and not pulled.data_issues
     assert len(pulled.new) == 2
     with hub.store.session() as session:
         stored = {doc.ref: load_invoice(doc) for doc in all_invoices(session, 1)}
@@ -119,7 +119,7 @@ def test_units_are_read_as_odoo_defines_them_with_one_unit_read_per_page(
 
     pulled = hub.pull()
 
-    assert pulled.aborted is None and pulled.data_issues == [] and len(pulled.new) == 3
+    assert pulled.aborted is None and not pulled.data_issues and len(pulled.new) == 3
     with hub.store.session() as session:
         stored = {doc.ref: load_invoice(doc) for doc in all_invoices(session, 1)}
     invoice = stored[str(odoo.move(first)["name"])]
@@ -150,7 +150,7 @@ def test_a_unit_odoo_does_not_say_the_code_of_is_a_data_issue_until_mapped(
     assert "odoo unit-map" in shown(issue)
     hub.connect_odoo(odoo, name="mapped", units={"Box of 6": "XBX"})
     mapped = hub.pull()
-    assert mapped.data_issues == [] and len(mapped.new) == 1
+    assert not mapped.data_issues and len(mapped.new) == 1
     with hub.store.session() as session:
         [invoice] = [load_invoice(doc) for doc in all_invoices(session, 1)]
     assert invoice.lines[0].unit == "XBX"

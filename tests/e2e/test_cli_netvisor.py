@@ -90,4 +90,5 @@ def test_connect_send_fetch_and_download_what_was_sent(
     assert purchases.exit_code == 0, purchases.output
     assert "2 new" in purchases.output and "1 attachment(s)" in purchases.output
     again = runner.invoke(app, ["netvisor", "purchases", "--connection", "nv"])
-    assert "0 new, 0 changed, 2 unchanged" in " ".join(again.output.split())
+    said = " ".join(again.output.split())
+    assert "0 new, 0 changed, 2 unchanged" in said and "changed in Netvisor since" in said

@@ -6,6 +6,7 @@ asked again without storing anything twice."""
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 import httpx
@@ -136,3 +137,61 @@ def test_an_answer_cut_short_is_asked_again_and_nothing_is_stored_twice(
     assert report.aborted is None
     assert len(report.new) == held == stored(store) and report.unchanged == 0
     assert counting.calls["getpurchaseinvoice.nv"] == 3  # the first page asked twice
+
+
+def test_a_scheduled_fetch_reads_only_what_changed_in_netvisor_since_the_last(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings
+) -> None:
+    netvisor = open_netvisor(clock)
+    held = hold(netvisor, 30)
+    clock.advance(2 * 3600)
+    hub = TestHub(store, box, clock, settings).connect_netvisor(
+        netvisor, purchases_in_factual_verification_only=False
+    )
+    first = hub.run("nv", fetch_purchase_invoices)
+    assert first.modified_since is None and len(first.new) == held
+
+    clock.advance(3600)
+    counting = Counting(netvisor.transport)
+    quiet = hub.run("nv", fetch_purchase_invoices, transport=counting)
+    assert counting.calls == {"purchaseinvoicelist.nv": 1}  # nothing changed: no invoice read
+    assert (len(quiet.new), len(quiet.changed), quiet.unchanged) == (0, 0, 0)
+    assert quiet.modified_since is not None
+
+    changed = netvisor.company.purchase_invoices[min(netvisor.company.purchase_invoices)]
+    changed.approval, changed.modified = "accepted", clock.now()
+    hold(netvisor, 1)
+    clock.advance(3600)
+    counting = Counting(netvisor.transport)
+    moved = hub.run("nv", fetch_purchase_invoices, transport=counting)
+    assert (len(moved.new), len(moved.changed)) == (1, 1)
+    assert counting.calls == {"purchaseinvoicelist.nv": 1, "getpurchaseinvoice.nv": 1}
+
+    whole = hub.run("nv", fetch_purchase_invoices, since=date(2026, 1, 1))
+    assert whole.modified_since is None and whole.unchanged == held + 1
+    clock.advance(3600)
+    assert hub.run("nv", fetch_purchase_invoices).modified_since is not None  # still as before
+
+
+def test_a_scheduled_fetch_reads_its_period_whole_again_when_it_asks_for_more(
+    store: Store, box: SecretBox, clock: ManualClock, settings: Settings
+) -> None:
+    """An earlier day to fetch from, all approval states instead of those in factual
+    verification, or the files after a fetch without them: the last fetch did not read those."""
+    netvisor = open_netvisor(clock)
+    held = hold(netvisor, 3)
+    clock.advance(2 * 3600)
+    hub = TestHub(store, box, clock, settings).connect_netvisor(
+        netvisor, purchases_in_factual_verification_only=False, purchases_with_attachments=False
+    )
+    hub.run("nv", fetch_purchase_invoices)
+    clock.advance(3600)
+    with_files = hub.run("nv", fetch_purchase_invoices, attachments=True)
+    files = [i for i in netvisor.company.purchase_invoices.values() if i.attachments]
+    assert with_files.modified_since is None and len(with_files.changed) == len(files) >= 3
+    clock.advance(3600)
+    assert hub.run("nv", fetch_purchase_invoices, attachments=True).modified_since is not None
+    hub.set_options("nv", purchases_since="2025-01-01")
+    clock.advance(3600)
+    earlier = hub.run("nv", fetch_purchase_invoices, attachments=True)
+    assert earlier.modified_since is None and earlier.unchanged == held

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hub import Odoo, Procountor, TestHub, Told, open_odoo
+from tilisilta import listing
 from tilisilta.cli.fixes import shown
 from tilisilta.clock import ManualClock
 from tilisilta.connectors.odoo.flows.connection import test_connection as check_connection
@@ -67,7 +68,7 @@ def test_posted_invoices_and_credit_notes_arrive_with_rows_customer_and_pdf(
     odoo.invoice("korhonen", [("coffee", 1)], post=False)  # a draft is not taken
     report = hub.pull()
     assert report.aborted is None, report.aborted
-    assert report.new == ["INV/2026/00001", "INV/2026/00002", "RINV/2026/00001"]
+    assert list(report.new) == ["INV/2026/00001", "INV/2026/00002", "RINV/2026/00001"]
     got = invoices(hub)
     invoice = got["INV/2026/00001"]
     odoo_total = Decimal(str(odoo.move(first)["amount_total"]))
@@ -94,7 +95,7 @@ def test_a_second_pull_stores_nothing_new_and_logs_nothing_twice(hub: TestHub, o
     assert len(hub.pull().new) == 2
     hub.clock.advance(60)
     again = hub.pull()
-    assert (again.new, again.changed, again.unchanged) == ([], [], 2)  # the overlap window
+    assert (len(again.new), len(again.changed), again.unchanged) == (0, 0, 2)  # the overlap window
     assert pull_exchanges(hub) == 2
 
 
@@ -163,7 +164,7 @@ def test_a_late_commit_inside_the_overlap_window_is_still_taken(
     late = odoo.invoice("korhonen")
     clock.advance(10)
     report = hub.pull()
-    assert [odoo.move(late)["name"]] == report.new
+    assert [odoo.move(late)["name"]] == list(report.new)
 
 
 def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
@@ -175,7 +176,7 @@ def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
         [{"product": "coffee", "quantity": 1, "tax_ids": [(6, 0, [seed.taxes["sale_0"]])]}],
     )
     report = hub.pull()
-    assert report.new == []
+    assert not report.new
     [issue] = report.data_issues
     assert "INV/2026/00001" in issue and "'0 %'" in issue and "odoo tax-map" in shown(issue)
     with hub.store.session() as session:
@@ -191,7 +192,7 @@ def test_an_unmappable_invoice_is_a_data_issue_until_fixed_in_odoo(
     reg.call("account.move", "action_post", [bad])
     hub.clock.advance(60)
     fixed = hub.pull()
-    assert fixed.new == ["INV/2026/00001"] and fixed.data_issues == []
+    assert list(fixed.new) == ["INV/2026/00001"] and not fixed.data_issues
     with hub.store.session() as session:
         rows = session.execute(
             select(Exchange.state, Exchange.error).where(Exchange.operation == PULL_INVOICE)
@@ -341,7 +342,7 @@ def test_a_number_now_on_another_odoo_record_is_rebound_not_a_crash(
     # The hub knew INV/2026/00001 as another Odoo record (an Odoo database set up again): the
     # invoice that has the number now is the one payments go to.
     move = odoo.invoice("aalto", [("coffee", 3)])
-    assert hub.pull().new == ["INV/2026/00001"]
+    assert list(hub.pull().new) == ["INV/2026/00001"]
     with store.session() as session:
         binding = session.scalars(select(Binding)).one()
         binding.external_id, binding.inbound_version = "99999", None
@@ -355,3 +356,13 @@ def test_a_number_now_on_another_odoo_record_is_rebound_not_a_crash(
     assert report.aborted is None
     with store.session() as session:
         assert session.scalars(select(Binding.external_id)).all() == [str(move)]
+
+
+def test_a_long_first_pull_lists_the_first_numbers_and_counts_the_rest(
+    hub: TestHub, odoo: Odoo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "LISTED", 4)  # what a report keeps of each kind
+    numbers = [odoo.move(odoo.invoice("aalto"))["name"] for _ in range(7)]
+    pulled = hub.pull()
+    assert len(pulled.new) == 7 and pulled.new.more == 3
+    assert list(pulled.new) == numbers[:4]

@@ -72,7 +72,7 @@ def test_an_odoo_invoice_is_booked_in_procountor_and_its_payment_comes_back_paid
     assert part["payment_state"] == "partial"
     assert Decimal(str(part["amount_residual"])) == Decimal(str(part["amount_total"])) - 10
     # Everything again: nothing new anywhere.
-    assert erp.pull().new == [] and hub.send().count("sent") == 0
+    assert not erp.pull().new and hub.send().count("sent") == 0
     assert erp.push().run.sent == []
     assert len(procountor.invoices()) == 2
 

@@ -70,8 +70,14 @@ def purchases(
             console.print(f"  … and {labels.more:,} more {what}, not listed (see `tilisilta log`)")
     for problem in report.unreadable:
         console.print(f"[yellow]Not taken[/yellow] {escape(problem)}")
+    changed_since = (
+        f", changed in Netvisor since {report.modified_since:%Y-%m-%d %H:%M} (Finnish time)"
+        if report.modified_since
+        else ""
+    )
     console.print(
-        f"Purchase invoices dated {report.since} to {report.until}: {len(report.new)} new, "
+        f"Purchase invoices dated {report.since} to {report.until}{changed_since}: "
+        f"{len(report.new)} new, "
         f"{len(report.changed)} changed, {report.unchanged} unchanged, "
         f"{report.attachments} attachment(s)."
     )

@@ -106,6 +106,9 @@ def print_pull_report(report: PullReport) -> None:
     )
     for issue in report.data_issues:
         console.print(f"  [yellow]data issue:[/yellow] {issue}")
+    if report.data_issues.more:
+        more = report.data_issues.more
+        console.print(f"  … and {more:,} more data issues, not listed (see `tilisilta log`)")
 
 
 def print_push_report(report: PushReport) -> None:

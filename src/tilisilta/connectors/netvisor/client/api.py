@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from itertools import islice
@@ -304,14 +304,22 @@ class NetvisorClient:
     # -- purchase invoices ----------------------------------------------------------------
     @contextmanager
     def purchase_invoice_list(
-        self, *, begin: date, end: date, approval: str | None = None
+        self,
+        *,
+        begin: date,
+        end: date,
+        approval: str | None = None,
+        modified_since: datetime | None = None,
     ) -> Iterator[ListAnswer[str]]:
         """The NetvisorKeys of purchase invoices dated in the period (``approval``: "open" is
-        in factual verification, "approved", "accepted"), read from the received answer as they
-        are used, within the block."""
+        in factual verification, "approved", "accepted"; ``modified_since``: only those changed
+        in Netvisor since then, Finnish time), read from the received answer as they are used,
+        within the block."""
         params = {"begininvoicedate": begin.isoformat(), "endinvoicedate": end.isoformat()}
         if approval:
             params["invoicestatus"] = approval
+        if modified_since:
+            params["lastmodifiedstart"] = modified_since.isoformat(timespec="seconds")
         with self._listed("purchaseinvoicelist.nv", params, _keyed_row, _key) as keys:
             yield keys
 

@@ -1,21 +1,25 @@
 """Netvisor flow: purchase invoices in (seed 004's "Fetch Purchase Invoices").
 
-The invoices dated in a period (since a date, since the last fetch with a week of overlap, or
-the last 30 days) are listed, then read 500 at a time (Netvisor's most), with their attachments
-unless told not to; each is kept as a canonical purchase invoice, new or changed, for the ERP to
-book. The seed's counters are kept: the day of the last fetch and how many were fetched then.
+The first fetch lists the invoices dated in the last 30 days (or since `purchases_since`); each
+later scheduled one lists those dated since that first day which changed in Netvisor since the
+last fetch began, with an hour of overlap: an hourly run reads each invoice and its files once,
+and one entered late with an earlier date is not missed. A period asked for (since, until) is
+listed whole. The listed invoices are read 500 at a time (Netvisor's most), with their
+attachments unless told not to, and each is kept as a canonical purchase invoice, new or changed,
+for the ERP to book. The seed's counters are kept: the day of the last fetch and how many were
+fetched then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from sqlalchemy.orm import Session
 
-from tilisilta.clock import today
+from tilisilta.clock import finnish_time, today
 from tilisilta.connectors.base import FlowContext
 from tilisilta.connectors.netvisor.client.wire import Element
 from tilisilta.connectors.netvisor.errors import describe_failure
@@ -31,8 +35,12 @@ from tilisilta.store.documents import PURCHASE_INVOICE, Upsert, upsert_document
 FETCH_PURCHASE = "netvisor.fetch_purchase_invoice"
 LAST_FETCH = "purchases.last_fetch"
 LAST_COUNT = "purchases.last_count"
+COVERED = "purchases.covered"  # what the last scheduled fetch read (Covered)
 OVERLAP = timedelta(days=7)
 FIRST_PERIOD = timedelta(days=30)
+# Changes since the last fetch began, and an hour before: the clocks of the hub and Netvisor may
+# differ, and an hour repeats when summer time ends.
+MODIFIED_OVERLAP = timedelta(hours=1)
 STORED_TOGETHER = 50  # invoices a transaction
 
 
@@ -40,12 +48,44 @@ STORED_TOGETHER = 50  # invoices a transaction
 class PurchaseFetchReport:
     since: date | None = None
     until: date | None = None
+    modified_since: datetime | None = None  # only those changed in Netvisor since (Finnish time)
     new: Listed[str] = field(default_factory=Listed)  # "vendor: number"
     changed: Listed[str] = field(default_factory=Listed)
     unchanged: int = 0
     attachments: int = 0
     unreadable: list[str] = field(default_factory=list)
     aborted: str | None = None
+
+
+@dataclass(frozen=True)
+class Covered:
+    """What a scheduled fetch read, kept for the next: when it began (Finnish time), from which
+    invoice date, whether only those in factual verification, whether with their files."""
+
+    began: str
+    since: str
+    open_only: bool
+    files: bool
+
+    @staticmethod
+    def kept(value: object) -> Covered | None:
+        """As kept in the connection's state; None when it is not (an older hub's)."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            covered = Covered(**value)
+            date.fromisoformat(covered.since)
+            datetime.fromisoformat(covered.began)
+        except (TypeError, ValueError):
+            return None
+        return covered
+
+    def covers(self, now: Covered) -> bool:
+        return (
+            self.since <= now.since
+            and (now.open_only or not self.open_only)
+            and (self.files or not now.files)
+        )
 
 
 def fetch_purchase_invoices(
@@ -59,12 +99,17 @@ def fetch_purchase_invoices(
     report = PurchaseFetchReport()
     client, options = open_client(context)
     store, connection_id = context.store, context.connection_id
+    began = finnish_time(context.clock)
     with store.session() as session:
         last = connection_state.get(session, connection_id, LAST_FETCH)
+        modified = connection_state.get(session, connection_id, COVERED)
+    before = Covered.kept(modified)
     configured = date.fromisoformat(options.purchases_since) if options.purchases_since else None
     end = until or today(context.clock)
     start = since or configured
-    if start is None:
+    if start is None and before is not None:
+        start = date.fromisoformat(before.since)  # the first day the scheduled fetches cover
+    if start is None:  # the first fetch (or the first since the hub kept what it covered)
         start = date.fromisoformat(str(last)) - OVERLAP if last else end - FIRST_PERIOD
     report.since, report.until = start, end
     only_open = (
@@ -73,9 +118,19 @@ def fetch_purchase_invoices(
         else factual_verification_only
     )
     with_files = options.purchases_with_attachments if attachments is None else attachments
+    # A period asked for is read whole. A scheduled one reads only what changed in Netvisor since
+    # the last one began, if that one read as much (from as early a day, as many approval
+    # states, the files): so one entered late with an earlier date is read too, on its own.
+    scheduled = since is None and until is None
+    covered = Covered(began.isoformat(timespec="seconds"), start.isoformat(), only_open, with_files)
+    if scheduled and before is not None and before.covers(covered):
+        report.modified_since = datetime.fromisoformat(before.began) - MODIFIED_OVERLAP
     try:
         approval = "open" if only_open else None
-        with client.purchase_invoice_list(begin=start, end=end, approval=approval) as keys:
+        listed = client.purchase_invoice_list(
+            begin=start, end=end, approval=approval, modified_since=report.modified_since
+        )
+        with listed as keys:
             context.planned(keys.count)
             invoices = client.purchase_invoices(keys, attachments=with_files)
             # Stored a few at a time, each few in a transaction of its own: memory stays that
@@ -90,7 +145,9 @@ def fetch_purchase_invoices(
         client.close()
     now = context.clock.now()
     with store.session() as session:
-        connection_state.put(session, connection_id, LAST_FETCH, end.isoformat(), now)
+        if scheduled:
+            connection_state.put(session, connection_id, LAST_FETCH, end.isoformat(), now)
+            connection_state.put(session, connection_id, COVERED, asdict(covered), now)
         fetched = len(report.new) + len(report.changed)
         connection_state.put(session, connection_id, LAST_COUNT, fetched, now)
     return report

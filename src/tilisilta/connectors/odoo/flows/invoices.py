@@ -37,6 +37,7 @@ from tilisilta.http.errors import RemoteError
 from tilisilta.ledger.binder import bind, binding_of, binding_to, inbound_versions
 from tilisilta.ledger.exchanges import inbound, logged, settle_issues
 from tilisilta.ledger.outcomes import State
+from tilisilta.listing import Listed
 from tilisilta.store.documents import INVOICE, Upsert, upsert_document, upsert_invoice
 from tilisilta.store.engine import Store
 from tilisilta.store.models import Document
@@ -91,10 +92,13 @@ TAX_FIELDS = ("name", "amount", "amount_type", "type_tax_use", "description", "i
 
 @dataclass
 class PullReport:
-    new: list[str] = field(default_factory=list)  # invoice numbers stored for the first time
-    changed: list[str] = field(default_factory=list)  # stored again with new content
+    """What a pull did; of each list, the first `LISTED` kept and the rest counted, so that a
+    first pull of a long history does not grow with it."""
+
+    new: Listed[str] = field(default_factory=Listed)  # invoice numbers stored for the first time
+    changed: Listed[str] = field(default_factory=Listed)  # stored again with new content
     unchanged: int = 0  # read again (overlap window) and found the same
-    data_issues: list[str] = field(default_factory=list)  # what could not be mapped, and why
+    data_issues: Listed[str] = field(default_factory=Listed)  # not mapped, and why
     other_company: int = 0  # records of a company this connection does not serve: dropped
     aborted: str | None = None
 
