@@ -113,10 +113,6 @@ def at_path(*path: str) -> Wanted:
     return at
 
 
-def nothing(ancestors: Sequence[Element], element: Element) -> bool:
-    return False
-
-
 def elements(answer: IO[bytes], wanted: Wanted) -> Iterator[Element]:
     """The ``wanted`` elements of an answer (given the open elements from the root down, and
     the element, once it is read whole), as the XML streams past from the file: each is dropped
