@@ -49,7 +49,7 @@ def purchases(
         ),
     ] = None,
 ) -> None:
-    """Fetch purchase invoices dated since a date (default: since the last fetch)."""
+    """Fetch purchase invoices dated since a date (default: those changed since the last fetch)."""
     context = open_connection(runtime(), connection)
     flow = flow_of(context, "fetch_purchase_invoices", "fetch purchase invoices")
     params = {
