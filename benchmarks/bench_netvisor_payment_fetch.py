@@ -30,7 +30,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bench_payment_fetch import sample_invoice as procountor_sample  # type: ignore[import-not-found]
+from bench_payment_fetch import (  # type: ignore[import-not-found]
+    bind_sent,
+    sample_invoice,
+)
 from netvisor_bench import (  # type: ignore[import-not-found]
     arguments,
     free_port,
@@ -50,10 +53,6 @@ from tilisilta.sandbox.netvisor import payments as sandbox_payments
 from tilisilta.sandbox.netvisor import salesinvoices as sandbox_invoices
 from tilisilta.sandbox.netvisor.context import Ctx
 from tilisilta.sandbox.netvisor.state import Company, SalesInvoice
-from tilisilta.store import companies as repo
-from tilisilta.store.documents import INVOICE, upsert_invoice
-from tilisilta.store.engine import Store
-from tilisilta.store.models import Binding
 
 START = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)  # today: 2026-06-15, the first period's end
 INVOICE_DATE = date(2026, 6, 10)  # every invoice's: the first period's beginning
@@ -64,10 +63,10 @@ OTHER_NUMBER = 900_000  # invoices made in Netvisor itself, which the hub does n
 CUSTOMERS = 97
 
 
-def sample_invoice(number: int) -> Invoice:
+def coded_invoice(number: int) -> Invoice:
     """Procountor's benchmark invoice (364.77 EUR, dated INVOICE_DATE, one of CUSTOMERS
     customers), with the product codes Netvisor needs on its rows."""
-    invoice = procountor_sample(number)
+    invoice = sample_invoice(number)
     coded = [
         line.model_copy(update={"product_code": code})
         for line, code in zip(invoice.lines, ("ASENNUS", "KAHVI"), strict=True)
@@ -176,7 +175,7 @@ def pay_a_share(
                 counts["corrected"] += 1
                 counts["positive"] += 1
                 counts["negative"] += 1
-        others = [sample_invoice(OTHER_NUMBER + n) for n in range(len(invoices) // 20)]
+        others = [coded_invoice(OTHER_NUMBER + n) for n in range(len(invoices) // 20)]
         for invoice in put_sales_invoices(sandbox, business_id, others, options):
             pay(invoice, total, PAID_ON, "Muu Asiakas Oy")
             counts["other"] += 1
@@ -191,37 +190,6 @@ def payments_in_period(sandbox: NetvisorSandbox, business_id: str, end: date) ->
     return sum(1 for p in listed if INVOICE_DATE <= p.payment_date <= end)
 
 
-def bind(
-    store: Store,
-    business_id: str,
-    connection: str,
-    documents: list[Invoice],
-    remote: list[SalesInvoice],
-    now: datetime,
-) -> None:
-    """The documents in the hub, each bound to its Netvisor invoice as a send leaves it; a
-    transaction per 1,000, as a session holding every document slows down as it grows."""
-    with store.session() as session:
-        owner_id = repo.find_company(session, business_id).id
-        connection_id = repo.find_connection(session, connection).id
-    pairs = list(zip(documents, remote, strict=True))
-    for start in range(0, len(pairs), 1000):
-        with store.session() as session:
-            for doc, invoice in pairs[start : start + 1000]:
-                row, _ = upsert_invoice(session, owner_id, doc, now)
-                session.add(
-                    Binding(
-                        connection_id=connection_id,
-                        local_kind=INVOICE,
-                        local_id=row.id,
-                        external_id=str(invoice.key),
-                        sent_hash=row.content_hash,
-                        sent_version=row.version,
-                        created_at=now,
-                    )
-                )
-
-
 def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, Any]:
     clock = ManualClock(START)
     port = free_port()
@@ -234,7 +202,7 @@ def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, 
         organisation_id=business_id,
     )
     tick = time.perf_counter()
-    documents = [sample_invoice(FIRST_NUMBER + i) for i in range(count)]
+    documents = [coded_invoice(FIRST_NUMBER + i) for i in range(count)]
     remote = put_sales_invoices(sandbox, business_id, documents, options)
     paid = pay_a_share(sandbox, business_id, remote, documents[0].total, options)
     listed = payments_in_period(sandbox, business_id, clock.now().date())
@@ -245,7 +213,8 @@ def fetch_once(count: int, database_url: str | None, traced: bool) -> dict[str, 
         netvisor_hub(home, database_url, url, creds, options, clock) as hub,
     ):
         tick = time.perf_counter()
-        bind(hub.store, business_id, "nv", documents, remote, clock.now())
+        sent = [(doc, str(invoice.key)) for doc, invoice in zip(documents, remote, strict=True)]
+        bind_sent(hub.store, business_id, "nv", sent, clock.now())
         hub_seconds = time.perf_counter() - tick
         del documents, remote  # the hub's run holds neither
         results: dict[str, Any] = {

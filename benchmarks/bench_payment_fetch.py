@@ -114,23 +114,38 @@ def seed(
             sandbox_invoices.approve(company, created["id"], now)
             sandbox_invoices.send(company, created["id"], now)
             remote[int(doc.number)] = int(created["id"])
-    with store.session() as session:
-        owner = repo.find_company(session, BUSINESS_ID)
-        conn = repo.find_connection(session, connection)
-        for doc in documents:
-            row, _ = upsert_invoice(session, owner.id, doc, now)
-            session.add(
-                Binding(
-                    connection_id=conn.id,
-                    local_kind=INVOICE,
-                    local_id=row.id,
-                    external_id=str(remote[int(doc.number)]),
-                    sent_hash=row.content_hash,
-                    sent_version=row.version,
-                    created_at=now,
-                )
-            )
+    sent = [(doc, str(remote[int(doc.number)])) for doc in documents]
+    bind_sent(store, BUSINESS_ID, connection, sent, now)
     return remote
+
+
+def bind_sent(
+    store: Store,
+    business_id: str,
+    connection: str,
+    sent: list[tuple[Invoice, str]],
+    now: datetime,
+) -> None:
+    """The documents in the hub, each bound to its remote id as a send leaves it; a transaction
+    per 1,000, as a session holding every document slows down as it grows."""
+    with store.session() as session:
+        owner_id = repo.find_company(session, business_id).id
+        connection_id = repo.find_connection(session, connection).id
+    for start in range(0, len(sent), 1000):
+        with store.session() as session:
+            for doc, external_id in sent[start : start + 1000]:
+                row, _ = upsert_invoice(session, owner_id, doc, now)
+                session.add(
+                    Binding(
+                        connection_id=connection_id,
+                        local_kind=INVOICE,
+                        local_id=row.id,
+                        external_id=external_id,
+                        sent_hash=row.content_hash,
+                        sent_version=row.version,
+                        created_at=now,
+                    )
+                )
 
 
 def pay_a_share(

@@ -11,7 +11,14 @@ from rich.markup import escape
 
 from tilisilta.cli.guard import COULD_NOT_RUN, LEFT_FOR_A_PERSON
 from tilisilta.cli.payments import print_fetch_report
-from tilisilta.cli.runtime import console, fail, flow_of, open_connection, runtime
+from tilisilta.cli.runtime import (
+    console,
+    fail,
+    flow_of,
+    open_connection,
+    print_unlisted,
+    runtime,
+)
 from tilisilta.connectors.netvisor.flows.invoices import SEND_INVOICE
 from tilisilta.connectors.netvisor.flows.products import ProductSendReport
 from tilisilta.connectors.netvisor.flows.purchases import PurchaseFetchReport
@@ -66,8 +73,7 @@ def purchases(
     for what, labels in (("new", report.new), ("changed", report.changed)):
         for label in labels:
             console.print(f"  {what}: {escape(label)}")
-        if labels.more:
-            console.print(f"  … and {labels.more:,} more {what}, not listed (see `tilisilta log`)")
+        print_unlisted(labels.more, what)
     for problem in report.unreadable:
         console.print(f"[yellow]Not taken[/yellow] {escape(problem)}")
     changed_since = (

@@ -10,7 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from tilisilta.cli.guard import LEFT_FOR_A_PERSON
-from tilisilta.cli.runtime import console, fail, flow_of, open_connection, runtime
+from tilisilta.cli.runtime import (
+    console,
+    fail,
+    flow_of,
+    open_connection,
+    print_unlisted,
+    runtime,
+)
 from tilisilta.connectors.base import FlowResult
 from tilisilta.connectors.odoo.flows.invoices import PullReport
 from tilisilta.connectors.odoo.flows.payments import PushReport
@@ -106,9 +113,7 @@ def print_pull_report(report: PullReport) -> None:
     )
     for issue in report.data_issues:
         console.print(f"  [yellow]data issue:[/yellow] {issue}")
-    if report.data_issues.more:
-        more = report.data_issues.more
-        console.print(f"  … and {more:,} more data issues, not listed (see `tilisilta log`)")
+    print_unlisted(report.data_issues.more, "data issues")
 
 
 def print_push_report(report: PushReport) -> None:

@@ -35,6 +35,12 @@ console = FixConsole(highlight=False)
 err = FixConsole(stderr=True, highlight=False)
 
 
+def print_unlisted(more: int, what: str) -> None:
+    """Say how many of a report's items were counted and not kept (``tilisilta.listing``)."""
+    if more:
+        console.print(f"  … and {more:,} more {what}, not listed (see `tilisilta log`)")
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]Error:[/red] {message}")
     return typer.Exit(code)

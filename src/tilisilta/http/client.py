@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
 
 import httpx
@@ -16,7 +17,7 @@ from tilisilta.clock import Clock
 from tilisilta.http.errors import AmbiguousOutcome, TooManyCalls, TransientFailure
 from tilisilta.http.jsonwire import encode_json
 from tilisilta.http.ratelimit import Limiter
-from tilisilta.http.recording import CallRecord, record_call
+from tilisilta.http.recording import CallRecord, record_call, recording
 from tilisilta.http.redaction import redact_text, redact_url
 from tilisilta.http.retry import Action, RetryPolicy, decide, retry_after_seconds
 
@@ -36,6 +37,12 @@ class Received:
 
     def close(self) -> None:
         self.body.close()
+
+    def __enter__(self) -> Received:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class HttpClient:
@@ -100,19 +107,11 @@ class HttpClient:
         response, _ = self._exchange(method, path, body, params, request_headers, repeatable)
         return response
 
-    def receive(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Received:
+    def receive(self, path: str, *, params: Mapping[str, Any] | None = None) -> Received:
         """A read (GET, retried as :meth:`send` retries one) whose answer's body is written to a
         temporary file as it arrives, under the serializer: an answer of any size costs memory
         only up to ``SPOOLED_IN_MEMORY``, and the remote is free again once it is received."""
-        response, spooled = self._exchange(
-            "GET", path, None, params, dict(headers or {}), True, spool=True
-        )
+        response, spooled = self._exchange("GET", path, None, params, {}, True, spool=True)
         assert spooled is not None
         return Received(response, spooled)
 
@@ -198,6 +197,21 @@ class HttpClient:
                     spooled = _spooled(response)
             except httpx.TransportError as exc:
                 response, error = None, exc
+        if recording():
+            self._record(request, body, response, spooled, error, started, tick)
+        return response, spooled, error
+
+    def _record(
+        self,
+        request: httpx.Request,
+        body: bytes | None,
+        response: httpx.Response | None,
+        spooled: IO[bytes] | None,
+        error: Exception | None,
+        started: datetime,
+        tick: float,
+    ) -> None:
+        """The call, redacted, for the recorder collecting this attempt's calls."""
         secrets = list(self.secrets())
         if response is None:
             answer = None
@@ -207,7 +221,7 @@ class HttpClient:
             answer = _logged(response.content, secrets)
         record_call(
             CallRecord(
-                method=method,
+                method=request.method,
                 url=redact_url(str(request.url), secrets),
                 request_body=_logged(body, secrets),
                 status=response.status_code if response is not None else None,
@@ -217,7 +231,6 @@ class HttpClient:
                 duration_ms=int((time.perf_counter() - tick) * 1000),
             )
         )
-        return response, spooled, error
 
 
 def _spooled(response: httpx.Response) -> IO[bytes]:

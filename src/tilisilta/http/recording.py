@@ -34,6 +34,11 @@ class CallRecorder:
 current_recorder: ContextVar[CallRecorder | None] = ContextVar("current_recorder", default=None)
 
 
+def recording() -> bool:
+    """Whether a recorder collects calls here: without one, a call's record is not built."""
+    return current_recorder.get() is not None
+
+
 def record_call(record: CallRecord) -> None:
     recorder = current_recorder.get()
     if recorder is not None:

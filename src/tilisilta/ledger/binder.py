@@ -298,17 +298,14 @@ def remember_sent(session: Session, binding_id: int, sent_hash: str, sent_versio
     row.sent_version = sent_version
 
 
-def set_remote_status(session: Session, binding_ids: Sequence[int], status: str) -> None:
-    """The remote's status of these bound records (e.g. Procountor's PAID)."""
-    session.execute(
-        update(Binding).where(Binding.id.in_(list(binding_ids))).values(remote_status=status)
-    )
-
-
-def set_remote_paid(session: Session, paid: Mapping[int, Decimal]) -> None:
-    """What the bound invoices have been paid (binding id → sum of recorded payments)."""
-    if paid:
+def set_remote_payment(session: Session, moved: Mapping[int, tuple[str, Decimal]]) -> None:
+    """What the bound invoices' payments came to (binding id → the remote's status, e.g.
+    PARTLY_PAID or PAID, and the sum of the payments recorded), in one statement."""
+    if moved:
         session.execute(
             update(Binding),
-            [{"id": binding_id, "remote_paid": str(amount)} for binding_id, amount in paid.items()],
+            [
+                {"id": binding_id, "remote_status": status, "remote_paid": str(paid)}
+                for binding_id, (status, paid) in moved.items()
+            ],
         )

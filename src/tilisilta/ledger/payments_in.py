@@ -19,12 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tilisilta.domain.documents import InvoiceKind, Payment
-from tilisilta.ledger.binder import (
-    bound_documents,
-    earliest_bound,
-    set_remote_paid,
-    set_remote_status,
-)
+from tilisilta.ledger.binder import bound_documents, earliest_bound, set_remote_payment
 from tilisilta.ledger.exchanges import inbound, sent_progress
 from tilisilta.ledger.outcomes import State
 from tilisilta.listing import LISTED
@@ -284,8 +279,7 @@ class Recorder:
         company_id, connection_id = self.company_id, self.connection_id
         lines: list[PaymentLine] = []
         entries: list[Exchange] = []
-        changed: dict[str, list[int]] = {}  # new status → bindings
-        paid: dict[int, Decimal] = {}  # binding → what its invoice has been paid
+        moved: dict[int, tuple[str, Decimal]] = {}  # binding → its new status and sum paid
         with self.store.session() as session:
             refs = [r.ref for received in taken.values() for r in received]
             recorded = recorded_payment_refs(session, company_id, refs)
@@ -332,14 +326,10 @@ class Recorder:
                 # What was recorded before and now; where nothing was summed before (a binding
                 # from before the sum was kept), at least what this fetch read, all recorded.
                 line.paid = max(read, (candidate.paid or Decimal(0)) + line.new_amount)
-                if line.paid != candidate.paid:
-                    paid[candidate.binding_id] = line.paid
                 line.status = PAID if line.paid >= line.total else PARTLY_PAID
-                if line.status != candidate.status:
-                    changed.setdefault(line.status, []).append(candidate.binding_id)
+                if (line.status, line.paid) != (candidate.status, candidate.paid):
+                    moved[candidate.binding_id] = (line.status, line.paid)
             # Added last and in bulk: one flush instead of one per payment.
             session.add_all(entries)
-            for status, binding_ids in changed.items():
-                set_remote_status(session, binding_ids, status)
-            set_remote_paid(session, paid)
+            set_remote_payment(session, moved)
         return lines

@@ -141,27 +141,19 @@ class NetvisorClient:
         on Netvisor's transient failures, which change nothing. The file is open for the block
         (to be read again, as a stream), closed after it."""
         for attempt in range(1, READ_TRIES + 1):
-            received = self.http.receive(f"/{resource}", params=params)
-            try:
-                _check_status(resource, received.response)
-                value = read(received.body)
-            except NetvisorRefused as exc:
-                received.close()
-                if exc.code not in TRANSIENT_CODES or attempt == READ_TRIES:
-                    raise
-            except NotXml as exc:
-                received.close()
-                if attempt == READ_TRIES:
-                    raise TransientFailure(str(exc)) from None
-            except BaseException:
-                received.close()
-                raise
-            else:
+            with self.http.receive(f"/{resource}", params=params) as received:
                 try:
+                    _check_status(resource, received.response)
+                    value = read(received.body)
+                except NetvisorRefused as exc:
+                    if exc.code not in TRANSIENT_CODES or attempt == READ_TRIES:
+                        raise
+                except NotXml as exc:
+                    if attempt == READ_TRIES:
+                        raise TransientFailure(str(exc)) from None
+                else:
                     yield value, received.body
-                finally:
-                    received.close()
-                return
+                    return
             self.clock.sleep(attempt)
         raise AssertionError("unreachable")
 
@@ -333,9 +325,8 @@ class NetvisorClient:
             params = {"netvisorkeylist": ",".join(chunk)}
             if not attachments:
                 params["omitattachments"] = "true"
-            checked = partial(count, wanted=_purchase_invoice)
-            with self._answer("getpurchaseinvoice.nv", params, checked) as (_found, answer):
-                yield from elements(answer, _purchase_invoice)
+            with self._listed("getpurchaseinvoice.nv", params, _purchase_invoice, _as_is) as read:
+                yield from read
 
 
 @dataclass(frozen=True)
@@ -354,6 +345,10 @@ class ListAnswer(Generic[T]):
 
 
 _purchase_invoice_row = at_path("PurchaseInvoiceList", "PurchaseInvoice")
+
+
+def _as_is(element: Element) -> Element:
+    return element
 
 
 def _key(row: Element) -> str:

@@ -102,8 +102,7 @@ def fetch_purchase_invoices(
     began = finnish_time(context.clock)
     with store.session() as session:
         last = connection_state.get(session, connection_id, LAST_FETCH)
-        modified = connection_state.get(session, connection_id, COVERED)
-    before = Covered.kept(modified)
+        before = Covered.kept(connection_state.get(session, connection_id, COVERED))
     configured = date.fromisoformat(options.purchases_since) if options.purchases_since else None
     end = until or today(context.clock)
     start = since or configured

@@ -50,10 +50,11 @@ PAYMENT_STATUSES = ("PAID", "PARTLY_PAID")
 def upgrade() -> None:
     with op.batch_alter_table("binding", schema=None) as batch_op:
         batch_op.add_column(sa.Column("remote_paid", sa.String(length=40), nullable=True))
-    paid = _recorded_sums(op.get_bind())
+    bind = op.get_bind()
+    paid = _recorded_sums(bind)
     if not paid:
         return
-    bindings = op.get_bind().execute(
+    bindings = bind.execute(
         sa.select(binding.c.id, binding.c.connection_id, document.c.ref)
         .join(document, document.c.id == binding.c.local_id)
         .where(binding.c.local_kind == "invoice", binding.c.remote_status.in_(PAYMENT_STATUSES))
@@ -64,7 +65,7 @@ def upgrade() -> None:
         if (connection_id, ref) in paid
     ]
     if updates:
-        op.get_bind().execute(
+        bind.execute(
             binding.update()
             .where(binding.c.id == sa.bindparam("binding_id"))
             .values(remote_paid=sa.bindparam("paid")),
